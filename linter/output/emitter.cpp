@@ -1,0 +1,92 @@
+#include "linter/output/emitter.h"
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+namespace torchlint {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, OutputFormat>, 8> kFormats = {{
+    {"full", OutputFormat::Full},
+    {"concise", OutputFormat::Concise},
+    {"json", OutputFormat::Json},
+    {"json-lines", OutputFormat::JsonLines},
+    {"sarif", OutputFormat::Sarif},
+    {"github", OutputFormat::Github},
+    {"gitlab", OutputFormat::Gitlab},
+    {"junit", OutputFormat::Junit},
+}};
+
+}  // namespace
+
+std::optional<OutputFormat> parse_output_format(std::string_view name) {
+  for (const auto& [text, format] : kFormats) {
+    if (text == name) return format;
+  }
+  return std::nullopt;
+}
+
+std::string_view output_format_name(OutputFormat format) {
+  for (const auto& [text, value] : kFormats) {
+    if (value == format) return text;
+  }
+  return "full";
+}
+
+std::vector<std::string_view> output_format_names() {
+  std::vector<std::string_view> names;
+  for (const auto& entry : kFormats) names.push_back(entry.first);
+  return names;
+}
+
+const std::string* SourceLines::text(const std::string& path) {
+  if (auto it = report_.in_memory_sources.find(path); it != report_.in_memory_sources.end()) return &it->second;
+  auto it = cache_.find(path);
+  if (it == cache_.end()) {
+    std::ifstream stream(path, std::ios::binary);
+    std::ostringstream buffer;
+    if (stream) buffer << stream.rdbuf();
+    it = cache_.emplace(path, std::move(buffer).str()).first;
+  }
+  return &it->second;
+}
+
+std::string_view SourceLines::line(const std::string& path, std::uint32_t row) {
+  const std::string* content = text(path);
+  if (content == nullptr || row == 0) return {};
+  auto& starts = starts_[path];
+  if (starts.empty()) {
+    starts.push_back(0);
+    for (std::uint32_t i = 0; i < content->size(); ++i) {
+      if ((*content)[i] == '\n') starts.push_back(i + 1);
+    }
+  }
+  if (row > starts.size()) return {};
+  const std::uint32_t begin = starts[row - 1];
+  std::uint32_t end = row < starts.size() ? starts[row] : static_cast<std::uint32_t>(content->size());
+  std::string_view line = std::string_view(*content).substr(begin, end - begin);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (row == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+  return line;
+}
+
+std::string absolute_path(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::absolute(path, ec).lexically_normal().string();
+}
+
+void emit(OutputFormat format, const RunReport& report, std::ostream& out) {
+  switch (format) {
+    case OutputFormat::Full: emit_full(report, out); break;
+    case OutputFormat::Concise: emit_concise(report, out); break;
+    case OutputFormat::Json: emit_json(report, out, false); break;
+    case OutputFormat::JsonLines: emit_json(report, out, true); break;
+    case OutputFormat::Sarif: emit_sarif(report, out); break;
+    case OutputFormat::Github: emit_github(report, out); break;
+    case OutputFormat::Gitlab: emit_gitlab(report, out); break;
+    case OutputFormat::Junit: emit_junit(report, out); break;
+  }
+}
+
+}  // namespace torchlint

@@ -1,0 +1,140 @@
+// Human-readable formats: full (source line with the span underlined), concise, github.
+#include <algorithm>
+#include <map>
+
+#include "linter/output/emitter.h"
+#include "linter/run/rule.h"
+
+namespace torchlint {
+namespace {
+
+struct Style {
+  bool on;
+  [[nodiscard]] std::string wrap(std::string_view text, std::string_view code) const {
+    if (!on) return std::string(text);
+    return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+  }
+};
+
+std::string_view level_color(Level level) {
+  switch (level) {
+    case Level::Error: return "1;31";
+    case Level::Warning: return "1;33";
+    case Level::Note: return "1;36";
+  }
+  return "0";
+}
+
+std::string header(const Diagnostic& d, const Style& style) {
+  std::string text = style.wrap(d.path, "1") + ":" + std::to_string(d.range.start.row) + ":" +
+                     std::to_string(d.range.start.column) + ": " + style.wrap(d.rule->code, "1;31") + " [" +
+                     style.wrap(level_name(d.level), level_color(d.level)) + "] " + d.message;
+  if (d.cell) text += " (cell " + std::to_string(*d.cell) + ")";
+  return text;
+}
+
+// Code points of `line` up to 1-based `column`, with tabs kept so the caret lines up.
+std::string caret_padding(std::string_view line, std::uint32_t column) {
+  std::string padding;
+  std::uint32_t current = 1;
+  for (std::size_t i = 0; i < line.size() && current < column; ++i) {
+    const auto byte = static_cast<unsigned char>(line[i]);
+    if ((byte & 0xC0U) == 0x80U) continue;
+    padding += line[i] == '\t' ? '\t' : ' ';
+    ++current;
+  }
+  return padding;
+}
+
+std::uint32_t code_points(std::string_view line) {
+  return static_cast<std::uint32_t>(std::count_if(line.begin(), line.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+  }));
+}
+
+void summary(const RunReport& report, std::ostream& out, const Style& style) {
+  std::map<std::string_view, std::size_t> files;
+  for (const auto& d : report.diagnostics) ++files[d.path];
+  if (report.statistics) {
+    std::map<std::string_view, std::pair<std::size_t, const Diagnostic*>> counts;
+    for (const auto& d : report.diagnostics) {
+      auto& entry = counts[d.rule->code];
+      ++entry.first;
+      entry.second = &d;
+    }
+    for (const auto& [code, entry] : counts) {
+      out << entry.first << "\t" << code << "\t" << entry.second->rule->name << "\n";
+    }
+  }
+  if (report.diagnostics.empty()) {
+    out << style.wrap("All checks passed!", "1;32") << " (" << report.files_checked << " files checked)\n";
+    return;
+  }
+  const std::size_t count = report.diagnostics.size();
+  out << "Found " << count << (count == 1 ? " problem" : " problems") << " in " << files.size()
+      << (files.size() == 1 ? " file" : " files") << " (" << report.files_checked << " files checked).\n";
+}
+
+}  // namespace
+
+void emit_full(const RunReport& report, std::ostream& out) {
+  const Style style{report.color};
+  SourceLines sources(report);
+  for (const auto& d : report.diagnostics) {
+    out << header(d, style) << "\n";
+    const std::string_view line = sources.line(d.path, d.range.start.row);
+    if (!line.empty()) {
+      const std::string row = std::to_string(d.range.start.row);
+      out << "  " << row << " | " << line << "\n";
+      const std::uint32_t end_column = d.range.end.row == d.range.start.row
+                                           ? d.range.end.column
+                                           : code_points(line) + 1;
+      const std::uint32_t width = std::max<std::uint32_t>(1, end_column - std::min(end_column, d.range.start.column));
+      out << "  " << std::string(row.size(), ' ') << " | " << caret_padding(line, d.range.start.column)
+          << style.wrap(std::string(width, '^'), level_color(d.level)) << "\n";
+    }
+    out << "  = help: " << d.rule->summary << " (" << rule_url(*d.rule) << ")\n\n";
+  }
+  summary(report, out, style);
+}
+
+void emit_concise(const RunReport& report, std::ostream& out) {
+  const Style style{report.color};
+  for (const auto& d : report.diagnostics) out << header(d, style) << "\n";
+  summary(report, out, style);
+}
+
+namespace {
+// GitHub workflow commands escape %, CR and LF in data, plus ':' and ',' in properties.
+std::string escape_data(std::string_view text) {
+  std::string result;
+  for (char c : text) {
+    if (c == '%') result += "%25";
+    else if (c == '\r') result += "%0D";
+    else if (c == '\n') result += "%0A";
+    else result += c;
+  }
+  return result;
+}
+std::string escape_property(std::string_view text) {
+  std::string result;
+  for (char c : escape_data(text)) {
+    if (c == ':') result += "%3A";
+    else if (c == ',') result += "%2C";
+    else result += c;
+  }
+  return result;
+}
+}  // namespace
+
+void emit_github(const RunReport& report, std::ostream& out) {
+  for (const auto& d : report.diagnostics) {
+    const std::string_view command = d.level == Level::Error ? "error" : d.level == Level::Warning ? "warning" : "notice";
+    out << "::" << command << " file=" << escape_property(d.path) << ",line=" << d.range.start.row
+        << ",col=" << d.range.start.column << ",endLine=" << d.range.end.row << ",endColumn=" << d.range.end.column
+        << ",title=" << escape_property("torchlint (" + std::string(d.rule->code) + ")") << "::"
+        << escape_data(std::string(d.rule->code) + " " + d.message) << "\n";
+  }
+}
+
+}  // namespace torchlint

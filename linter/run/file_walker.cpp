@@ -1,0 +1,120 @@
+#include "linter/run/file_walker.h"
+
+#include <algorithm>
+#include <set>
+
+#include "linter/run/gitignore.h"
+#include "linter/run/glob.h"
+
+namespace torchlint {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string display_of(const fs::path& path) {
+  std::string text = path.lexically_normal().generic_string();
+  while (text.starts_with("./")) text.erase(0, 2);
+  return text;
+}
+
+// The .gitignore files from the enclosing repository's root down to `directory`'s parent.
+std::shared_ptr<const GitignoreStack> ancestor_gitignores(const fs::path& directory) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(directory, ec).lexically_normal();
+  std::vector<fs::path> chain;
+  for (fs::path current = absolute.parent_path(); !current.empty(); current = current.parent_path()) {
+    chain.push_back(current);
+    if (fs::exists(current / ".git", ec) || current == current.parent_path()) break;
+  }
+  // Only inside a repository do ancestors' .gitignore files apply.
+  if (chain.empty() || !fs::exists(chain.back() / ".git", ec)) return std::make_shared<GitignoreStack>();
+  auto stack = std::make_shared<const GitignoreStack>();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) stack = stack->with_directory(*it);
+  return stack;
+}
+
+void walk_directory(const fs::path& root, ConfigResolver& resolver, std::vector<DiscoveredFile>& out) {
+  struct Pending {
+    fs::path directory;
+    std::shared_ptr<const GitignoreStack> gitignore;
+  };
+  std::error_code ec;
+  std::set<fs::path> visited;  // canonical directories: symlink loops end here
+  std::vector<Pending> stack;
+  stack.push_back({root, ancestor_gitignores(root)});
+  while (!stack.empty()) {
+    Pending pending = std::move(stack.back());
+    stack.pop_back();
+    const fs::path canonical = fs::weakly_canonical(pending.directory, ec);
+    if (!visited.insert(canonical).second) continue;
+    auto governing = resolver.for_path(pending.directory);
+    const Settings& settings = governing->settings;
+    auto gitignore = settings.respect_gitignore ? pending.gitignore->with_directory(pending.directory) : pending.gitignore;
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(pending.directory, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+      entries.push_back(*it);
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+    for (auto entry_it = entries.rbegin(); entry_it != entries.rend(); ++entry_it) {
+      const fs::path& path = entry_it->path();
+      const bool is_directory = entry_it->is_directory(ec);  // follows symlinks
+      if (is_excluded(path, settings)) continue;
+      if (settings.respect_gitignore && gitignore->ignored(fs::absolute(path, ec).lexically_normal(), is_directory)) {
+        continue;
+      }
+      if (is_directory) {
+        stack.push_back({path, gitignore});
+      } else if (is_lintable_path(path)) {
+        out.push_back({path, display_of(path), false});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool is_lintable_path(const fs::path& path) {
+  return language_for_path(path.string()) != Language::Unknown;
+}
+
+bool is_excluded(const fs::path& path, const Settings& settings) {
+  const std::string relative = relative_for_matching(path, settings.root);
+  const std::string name = path.filename().string();
+  auto matches = [&](const std::string& pattern) {
+    return glob_match_path(pattern, relative) || glob_match(pattern, name);
+  };
+  return std::any_of(settings.exclude.begin(), settings.exclude.end(), matches) ||
+         std::any_of(settings.extend_exclude.begin(), settings.extend_exclude.end(), matches);
+}
+
+Discovery discover_files(const std::vector<std::string>& paths, ConfigResolver& resolver, bool force_exclude) {
+  Discovery discovery;
+  std::error_code ec;
+  for (const auto& argument : paths) {
+    const fs::path path(argument);
+    const auto status = fs::symlink_status(path, ec);
+    if (ec || status.type() == fs::file_type::not_found) {
+      discovery.errors.push_back(argument + ": No such file or directory");
+      continue;
+    }
+    if (fs::is_directory(path, ec)) {
+      walk_directory(path, resolver, discovery.files);
+      continue;
+    }
+    // A named file is checked even when excluded, unless --force-exclude.
+    if (force_exclude && is_excluded(path, resolver.for_path(path)->settings)) continue;
+    discovery.files.push_back({path, display_of(path), true});
+  }
+  std::sort(discovery.files.begin(), discovery.files.end(),
+            [](const DiscoveredFile& a, const DiscoveredFile& b) { return a.display_path < b.display_path; });
+  discovery.files.erase(std::unique(discovery.files.begin(), discovery.files.end(),
+                                    [](const DiscoveredFile& a, const DiscoveredFile& b) {
+                                      return a.display_path == b.display_path;
+                                    }),
+                        discovery.files.end());
+  return discovery;
+}
+
+}  // namespace torchlint

@@ -1,0 +1,31 @@
+#pragma once
+// Finds the files to check: named files and the source files under named directories,
+// honouring excludes and .gitignore files; symlink loops cannot hang it.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "linter/config/config_loader.h"
+
+namespace torchlint {
+
+struct DiscoveredFile {
+  std::filesystem::path path;  // as found (relative when given relative)
+  std::string display_path;    // what diagnostics show
+  bool named = false;          // named on the command line
+};
+
+struct Discovery {
+  std::vector<DiscoveredFile> files;  // sorted by display path, unique
+  std::vector<std::string> errors;    // usage errors (missing paths), exit 2
+};
+
+// True for the extensions torchlint lints (.py .pyi and the C++/CUDA ones, .ipynb).
+bool is_lintable_path(const std::filesystem::path& path);
+
+Discovery discover_files(const std::vector<std::string>& paths, ConfigResolver& resolver, bool force_exclude);
+
+// True when `path` is excluded by `settings` (exclude + extend-exclude).
+bool is_excluded(const std::filesystem::path& path, const Settings& settings);
+
+}  // namespace torchlint

@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "linter/cli/commands.h"
+#include "linter/cli/guidelines_command.h"
+#include "linter/lsp/server.h"
 
 namespace {
 
@@ -66,6 +68,22 @@ int run(int argc, char** argv) {
   docs->add_option("--write", docs_dir, "Docs directory (default: docs)");
   docs->add_flag("--check", docs_check, "Fail when the committed pages are stale");
 
+  std::string guidelines_format = "text";
+  CLI::App* guidelines = app.add_subcommand("guidelines", "Show which rules enforce each coding guideline");
+  guidelines->add_option("--output-format", guidelines_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  lsp::ServerOptions server_options;
+  std::string server_config;
+  bool server_stdio = false;
+  CLI::App* server = app.add_subcommand("server", "Run the Language Server (LSP over stdio)");
+  server->add_option("--debounce-ms", server_options.debounce_ms,
+                     "Delay between an edit and its re-lint in milliseconds (default 100; 0: at once)")
+      ->check(CLI::NonNegativeNumber);
+  server->add_option("--config", server_config, "Use this configuration file for every document");
+  server->add_flag("--isolated", server_options.isolated, "Ignore all configuration files");
+  server->add_flag("--stdio", server_stdio, "Talk over stdin/stdout (the only transport; accepted for clients that pass it)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -90,7 +108,13 @@ int run(int argc, char** argv) {
       return run_check_command(check_command);
     }
     if (rule->parsed()) return run_rule_command(rule_command);
+    if (server->parsed()) {
+      // Absolute: the server moves to the workspace folder at `initialize`.
+      if (!server_config.empty()) server_options.config = std::filesystem::absolute(server_config).string();
+      return lsp::run_server(server_options, 0, 1);
+    }
     if (docs->parsed()) return run_docs_command(docs_dir, docs_check);
+    if (guidelines->parsed()) return run_guidelines_command(guidelines_format);
   } catch (const ConfigError& e) {
     std::cerr << "torchlint: configuration error: " << e.what() << "\n";
     return 2;

@@ -1,5 +1,7 @@
 #include "linter/output/emitter.h"
 
+#include "linter/run/notebook.h"
+
 #include <array>
 #include <fstream>
 #include <sstream>
@@ -69,6 +71,26 @@ std::string_view SourceLines::line(const std::string& path, std::uint32_t row) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (row == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
   return line;
+}
+
+std::string_view SourceLines::line(const Diagnostic& diagnostic, std::uint32_t row) {
+  if (!diagnostic.cell) return line(diagnostic.path, row);
+  auto it = notebook_cells_.find(diagnostic.path);
+  if (it == notebook_cells_.end()) {
+    const std::string* content = text(diagnostic.path);
+    it = notebook_cells_.emplace(diagnostic.path, notebook_cell_sources(content ? *content : std::string())).first;
+  }
+  const std::uint32_t cell = *diagnostic.cell;
+  if (cell == 0 || cell > it->second.size() || row == 0) return {};
+  std::string_view source = it->second[cell - 1];
+  for (std::uint32_t current = 1; current < row; ++current) {
+    const auto newline = source.find('\n');
+    if (newline == std::string_view::npos) return {};
+    source.remove_prefix(newline + 1);
+  }
+  source = source.substr(0, source.find('\n'));
+  if (source.ends_with('\r')) source.remove_suffix(1);
+  return source;
 }
 
 std::string absolute_path(const std::string& path) {

@@ -37,6 +37,8 @@ class SourceLines {
  public:
   explicit SourceLines(const RunReport& report) : report_(report) {}
   std::string_view line(const std::string& path, std::uint32_t row);
+  // Line `row` of the diagnostic's file; for a notebook diagnostic, of its cell.
+  std::string_view line(const Diagnostic& diagnostic, std::uint32_t row);
   // The whole text, or nullptr when unreadable.
   const std::string* text(const std::string& path);
 
@@ -44,6 +46,7 @@ class SourceLines {
   const RunReport& report_;
   std::map<std::string, std::string> cache_;
   std::map<std::string, std::vector<std::uint32_t>> starts_;
+  std::map<std::string, std::vector<std::string>> notebook_cells_;
 };
 
 // Absolute path of a diagnostic's file (JSON `filename`).

@@ -82,7 +82,7 @@ void emit_full(const RunReport& report, std::ostream& out) {
   SourceLines sources(report);
   for (const auto& d : report.diagnostics) {
     out << header(d, style) << "\n";
-    const std::string_view line = sources.line(d.path, d.range.start.row);
+    const std::string_view line = sources.line(d, d.range.start.row);
     if (!line.empty()) {
       const std::string row = std::to_string(d.range.start.row);
       out << "  " << row << " | " << line << "\n";

@@ -23,8 +23,11 @@ std::optional<Level> parse_level(std::string_view text) {
 }
 
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b) {
-  return std::forward_as_tuple(a.path, a.range.start, a.rule->code, a.range.end, a.message) <
-         std::forward_as_tuple(b.path, b.range.start, b.rule->code, b.range.end, b.message);
+  // Notebook diagnostics: rows count within a cell, so the cell orders first.
+  const std::uint32_t a_cell = a.cell.value_or(0);
+  const std::uint32_t b_cell = b.cell.value_or(0);
+  return std::forward_as_tuple(a.path, a_cell, a.range.start, a.rule->code, a.range.end, a.message) <
+         std::forward_as_tuple(b.path, b_cell, b.range.start, b.rule->code, b.range.end, b.message);
 }
 
 }  // namespace torchlint

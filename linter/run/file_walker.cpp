@@ -5,6 +5,8 @@
 
 #include "linter/run/gitignore.h"
 #include "linter/run/glob.h"
+#include "linter/run/notebook.h"
+#include "linter/semantic/testing.h"
 
 namespace torchlint {
 namespace fs = std::filesystem;
@@ -75,8 +77,41 @@ void walk_directory(const fs::path& root, ConfigResolver& resolver, std::vector<
 
 }  // namespace
 
+std::vector<fs::path> discover_test_files(const fs::path& root, const std::vector<std::string>& test_patterns) {
+  std::vector<fs::path> result;
+  std::error_code ec;
+  const fs::path base = fs::absolute(root, ec).lexically_normal();
+  std::set<fs::path> visited;
+  std::vector<std::pair<fs::path, std::shared_ptr<const GitignoreStack>>> stack;
+  stack.emplace_back(base, ancestor_gitignores(base));
+  const std::vector<std::string> excludes = default_excludes();
+  while (!stack.empty()) {
+    auto [directory, inherited] = std::move(stack.back());
+    stack.pop_back();
+    if (!visited.insert(fs::weakly_canonical(directory, ec)).second) continue;
+    auto gitignore = inherited->with_directory(directory);
+    for (fs::directory_iterator it(directory, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+      const fs::path& path = it->path();
+      const std::string name = path.filename().string();
+      if (std::any_of(excludes.begin(), excludes.end(), [&](const std::string& p) { return glob_match(p, name); })) {
+        continue;
+      }
+      const bool is_directory = it->is_directory(ec);
+      if (gitignore->ignored(path, is_directory)) continue;
+      if (is_directory) {
+        stack.emplace_back(path, gitignore);
+      } else if (is_test_file(path.lexically_relative(base).generic_string(), test_patterns)) {
+        result.push_back(path);
+      }
+    }
+  }
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
 bool is_lintable_path(const fs::path& path) {
-  return language_for_path(path.string()) != Language::Unknown;
+  return language_for_path(path.string()) != Language::Unknown || is_notebook_path(path);
 }
 
 bool is_excluded(const fs::path& path, const Settings& settings) {

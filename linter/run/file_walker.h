@@ -25,6 +25,12 @@ bool is_lintable_path(const std::filesystem::path& path);
 
 Discovery discover_files(const std::vector<std::string>& paths, ConfigResolver& resolver, bool force_exclude);
 
+// The Python test files under `root` for the project index (TL9): .gitignore files and the
+// default excludes apply, the configured `exclude` does not (it keeps files from being
+// checked, not from the index).
+std::vector<std::filesystem::path> discover_test_files(const std::filesystem::path& root,
+                                                       const std::vector<std::string>& test_patterns);
+
 // True when `path` is excluded by `settings` (exclude + extend-exclude).
 bool is_excluded(const std::filesystem::path& path, const Settings& settings);
 

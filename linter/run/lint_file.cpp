@@ -11,6 +11,7 @@
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
 #include "linter/run/glob.h"
+#include "linter/run/notebook.h"
 #include "linter/run/rule.h"
 #include "linter/run/suppressions.h"
 #include "linter/semantic/python_model.h"
@@ -24,12 +25,14 @@ bool is_code_ignored_by_pattern(std::string_view code, const std::vector<std::st
                      [&](const std::string& p) { return p == "ALL" || code.starts_with(p); });
 }
 
-std::vector<Diagnostic> apply_file_filters(std::vector<Diagnostic> diagnostics, const SuppressionSet& suppressions,
-                                           const SourceFile& file, const Settings& settings) {
+}  // namespace
+
+std::vector<Diagnostic> filter_file_diagnostics(std::vector<Diagnostic> diagnostics, const SuppressionSet& suppressions,
+                                                const std::string& path, const Settings& settings) {
   // per-file-ignores: globs match the path relative to the settings' root, or its file name.
   std::vector<std::string> ignored_codes;
   if (!settings.per_file_ignores.empty()) {
-    const std::string relative = relative_for_matching(file.path(), settings.root);
+    const std::string relative = relative_for_matching(path, settings.root);
     for (const auto& [pattern, codes] : settings.per_file_ignores) {
       if (glob_match_path(pattern, relative)) ignored_codes.insert(ignored_codes.end(), codes.begin(), codes.end());
     }
@@ -46,6 +49,8 @@ std::vector<Diagnostic> apply_file_filters(std::vector<Diagnostic> diagnostics, 
                     diagnostics.end());
   return diagnostics;
 }
+
+namespace {
 
 // True for the body block of a `with` whose items turn gradients off.
 bool is_no_grad_block(TSNode block, TSNode parent, const PythonModel& model, const PyKinds& k, const KindTable& kinds) {
@@ -162,16 +167,23 @@ Diagnostic meta_diagnostic(std::string_view code, const std::string& path, std::
   return diagnostic;
 }
 
-std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& settings, const RuleSet& rules) {
+std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& settings, const RuleSet& rules,
+                                    ProjectExtras* extras) {
   const Language language = file.language();
   Tree tree = parse(language, file.text());
   if (!tree) return {meta_diagnostic("TL001", file.path(), "the parser gave up on this file")};
-  TSNode root = ts_tree_root_node(tree.get());
+  return lint_source(file, settings, rules, tree.get(), extras);
+}
+
+std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& settings, const RuleSet& rules,
+                                    const TSTree* tree, ProjectExtras* extras) {
+  const Language language = file.language();
+  TSNode root = ts_tree_root_node(tree);
 
   Context context(file, settings, kind_table(language));
   std::optional<PythonModel> python;
   if (language == Language::Python) {
-    python.emplace(tree.get(), file.text());
+    python.emplace(tree, file.text());
     context.set_python(&*python);
   }
   FileWalker walker(context, rules.dispatch(language), language);
@@ -189,7 +201,14 @@ std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& sett
                              start, ts_node_end_byte(comment));
   }
   suppressions.finish(file.lines().line_count());
-  return apply_file_filters(std::move(diagnostics), suppressions, file, settings);
+  if (extras != nullptr && python) {
+    extras->facts = extract_file_facts(*python, root, file.text(), extras->is_test_file, file.path());
+    for (auto& loss : extras->facts.losses) {
+      loss.range = Range{file.lines().position(loss.start_byte), file.lines().position(loss.end_byte)};
+    }
+    extras->suppressions = suppressions;
+  }
+  return filter_file_diagnostics(std::move(diagnostics), suppressions, file.path(), settings);
 }
 
 bool read_file(const std::filesystem::path& path, std::string& content, std::string& error) {
@@ -214,7 +233,7 @@ bool read_file(const std::filesystem::path& path, std::string& content, std::str
 }
 
 std::vector<Diagnostic> lint_path(const std::filesystem::path& path, const std::string& display_path,
-                                  const Settings& settings, const RuleSet& rules) {
+                                  const Settings& settings, const RuleSet& rules, ProjectExtras* extras) {
   std::string content;
   std::string error;
   const bool report_io = rules.enabled("TL001");
@@ -231,10 +250,11 @@ std::vector<Diagnostic> lint_path(const std::filesystem::path& path, const std::
     if (!report_io) return {};
     return {meta_diagnostic("TL001", display_path, "not valid UTF-8; file skipped")};
   }
+  if (is_notebook_path(path)) return lint_notebook(display_path, content, settings, rules);
   Language language = language_for_path(path.string());
   if (language == Language::Unknown) language = Language::Python;  // a named file of another extension
   SourceFile file(display_path, std::move(content), language);
-  return lint_source(file, settings, rules);
+  return lint_source(file, settings, rules, extras);
 }
 
 }  // namespace torchlint

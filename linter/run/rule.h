@@ -5,6 +5,8 @@
 #include <tree_sitter/api.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,16 @@ struct LanguageHooks {
   std::vector<std::string_view> leave_kinds = {};
 };
 
+struct LossDefinition;
+struct TestFunction;
+struct Settings;
+
+// A project-level (TL9) check: judges one loss defined in a checked file against the
+// tests that refer to it; returns the message to report at the loss's name, if any.
+using ProjectCheck = std::optional<std::string> (*)(const LossDefinition& loss,
+                                                    const std::vector<const TestFunction*>& tests,
+                                                    const Settings& settings);
+
 struct RuleInfo {
   std::string_view code;     // "TL501"
   std::string_view name;     // "inplace-method-call"
@@ -48,6 +60,7 @@ struct Rule {
   RuleInfo info;
   LanguageHooks python;
   LanguageHooks cpp;
+  ProjectCheck project = nullptr;
 };
 
 // Adapts a stateless function to a Check.

@@ -4,11 +4,16 @@
 #include <atomic>
 #include <iostream>
 #include <iterator>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "linter/run/file_walker.h"
+#include "linter/run/glob.h"
 #include "linter/run/lint_file.h"
+#include "linter/run/notebook.h"
+#include "linter/run/project_index.h"
+#include "linter/semantic/testing.h"
 
 namespace torchlint {
 
@@ -47,17 +52,66 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
     throw UsageError(message);
   }
 
-  std::vector<std::vector<Diagnostic>> per_file(discovery.files.size());
-  std::vector<std::shared_ptr<const ResolvedSettings>> settings(discovery.files.size());
-  for (std::size_t i = 0; i < discovery.files.size(); ++i) settings[i] = resolver.for_path(discovery.files[i].path);
-  parallel_for(discovery.files.size(), options.jobs, [&](std::size_t i) {
+  const std::size_t checked_count = discovery.files.size();
+  std::vector<std::shared_ptr<const ResolvedSettings>> settings(checked_count);
+  bool project_rules = false;
+  for (std::size_t i = 0; i < checked_count; ++i) {
+    settings[i] = resolver.for_path(discovery.files[i].path);
+    project_rules = project_rules || wants_project_rules(*settings[i]);
+  }
+  // TL9: test files under the project root join the run as index-only jobs, so a run
+  // that names only changed files still sees every test.
+  const std::filesystem::path root = resolver.project_root();
+  const auto root_settings = resolver.for_path(root);
+  std::vector<std::filesystem::path> index_only;
+  if (project_rules) {
+    std::set<std::filesystem::path> checked_paths;
+    std::error_code ec;
+    for (const auto& file : discovery.files) checked_paths.insert(std::filesystem::absolute(file.path, ec).lexically_normal());
+    for (auto& path : discover_test_files(root, root_settings->settings.test_patterns)) {
+      if (!checked_paths.contains(path)) index_only.push_back(std::move(path));
+    }
+  }
+  auto is_test = [&](const std::filesystem::path& path) {
+    return is_test_file(relative_for_matching(path, root), root_settings->settings.test_patterns);
+  };
+
+  std::vector<std::vector<Diagnostic>> per_file(checked_count);
+  std::vector<CheckedFileFacts> checked_facts(project_rules ? checked_count : 0);
+  std::vector<ProjectExtras> index_facts(index_only.size());
+  const RuleSet no_rules(RuleSelection{{}, {}, {}, false});
+  parallel_for(checked_count + index_only.size(), options.jobs, [&](std::size_t i) {
+    if (i >= checked_count) {
+      const auto& path = index_only[i - checked_count];
+      index_facts[i - checked_count].is_test_file = true;
+      lint_path(path, path.string(), root_settings->settings, no_rules, &index_facts[i - checked_count]);
+      return;
+    }
     const auto& file = discovery.files[i];
-    per_file[i] = lint_path(file.path, file.display_path, settings[i]->settings, settings[i]->rules);
+    ProjectExtras* extras = nullptr;
+    if (project_rules) {
+      checked_facts[i].display_path = file.display_path;
+      checked_facts[i].settings = settings[i];
+      checked_facts[i].extras.is_test_file = is_test(file.path);
+      extras = &checked_facts[i].extras;
+    }
+    per_file[i] = lint_path(file.path, file.display_path, settings[i]->settings, settings[i]->rules, extras);
   });
 
   auto& diagnostics = result.report.diagnostics;
   for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(diagnostics));
-  result.report.files_checked = discovery.files.size();
+  if (project_rules) {
+    std::vector<const TestFunction*> tests;
+    for (const auto& file : checked_facts) {
+      for (const auto& test : file.extras.facts.tests) tests.push_back(&test);
+    }
+    for (const auto& extras : index_facts) {
+      for (const auto& test : extras.facts.tests) tests.push_back(&test);
+    }
+    auto found = judge_project(checked_facts, tests);
+    std::move(found.begin(), found.end(), std::back_inserter(diagnostics));
+  }
+  result.report.files_checked = checked_count;
 
   if (read_stdin) {
     std::ostringstream buffer;
@@ -70,6 +124,9 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
     if (language == Language::Unknown) language = Language::Python;
     if (text.find('\0') != std::string::npos || !is_valid_utf8(text)) {
       diagnostics.push_back(meta_diagnostic("TL001", name, "standard input is not text; not checked"));
+    } else if (is_notebook_path(name)) {
+      auto found = lint_notebook(name, text, governing->settings, governing->rules);
+      std::move(found.begin(), found.end(), std::back_inserter(diagnostics));
     } else {
       SourceFile file(name, std::move(text), language);
       auto found = lint_source(file, governing->settings, governing->rules);

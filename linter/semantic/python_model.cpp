@@ -30,7 +30,7 @@ bool starts_with_any(std::string_view text, std::initializer_list<std::string_vi
 
 }  // namespace
 
-PythonModel::PythonModel(TSTree* tree, std::string_view source) : source_(source) {
+PythonModel::PythonModel(const TSTree* tree, std::string_view source) : source_(source) {
   collect(ts_tree_root_node(tree));
   resolve_classes();
   resolve_tensor_names();

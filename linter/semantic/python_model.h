@@ -46,7 +46,7 @@ struct FunctionInfo {
 
 class PythonModel {
  public:
-  PythonModel(TSTree* tree, std::string_view source);
+  PythonModel(const TSTree* tree, std::string_view source);
 
   // The qualified name an identifier or attribute chain resolves to ("torch.zeros"),
   // or nullopt when its root is not an import (or a conventional module name).

@@ -1,6 +1,10 @@
 #include "linter/semantic/syntax_error.h"
 
+#include <string>
+
+#include "linter/parse/parser.h"
 #include "linter/run/lint_file.h"
+#include "linter/semantic/python_grammar_gaps.h"
 
 namespace torchlint {
 namespace {
@@ -24,21 +28,66 @@ TSNode first_error(TSNode root) {
   }
 }
 
+// Where the parse failed: the byte span of an error node, and for a MISSING node the token
+// the parser expected. Plain data, so it may outlive the tree it came from.
+struct ErrorSite {
+  std::uint32_t start = 0;
+  std::uint32_t end = 0;
+  std::string expected;  // non-empty for a MISSING node
+};
+
+ErrorSite site_of(TSNode error) {
+  ErrorSite site{ts_node_start_byte(error), ts_node_end_byte(error), {}};
+  if (ts_node_is_missing(error)) site.expected = ts_node_type(error);
+  return site;
+}
+
+// Python the grammar cannot parse but CPython accepts. After rewriting the known gaps (same
+// length, so byte offsets agree), either the reparsed text is clean, and every parse error of
+// the file came from a gap, or the first error left is a real one.
+struct PythonVerdict {
+  bool grammar_gap = false;
+  GrammarGap gap;
+};
+
+PythonVerdict classify_python_error(std::string_view text, ErrorSite& site) {
+  GapRewrite rewrite = rewrite_grammar_gaps(text);
+  if (rewrite.gaps.empty()) return {};
+  Tree tree = parse(Language::Python, rewrite.text);
+  if (!tree) return {};
+  TSNode root = ts_tree_root_node(tree.get());
+  if (!ts_node_has_error(root)) return {true, rewrite.gaps.front()};
+  // A real error remains. Report it where it is, unless error recovery put it before the first
+  // error of the original text (then the original node is the better location).
+  ErrorSite remaining = site_of(first_error(root));
+  if (remaining.start > site.start) site = std::move(remaining);
+  return {};
+}
+
+std::string grammar_gap_message(const SourceFile& file, const GrammarGap& gap) {
+  const std::uint32_t row = file.lines().row_of(gap.start) + 1;
+  return "construct not understood by the parser: " + std::string(gap.construct) + " on line " +
+         std::to_string(row) + " is valid Python that tree-sitter-python cannot parse; rules were skipped "
+         "there (this is not a syntax error)";
+}
+
 }  // namespace
 
 std::optional<Diagnostic> find_syntax_error(const SourceFile& file, TSNode root) {
   if (!ts_node_has_error(root)) return std::nullopt;
-  TSNode error = first_error(root);
-  const std::uint32_t start = ts_node_start_byte(error);
-  std::uint32_t end = ts_node_end_byte(error);
+  ErrorSite site = site_of(first_error(root));
+  PythonVerdict verdict;
+  if (file.language() == Language::Python) verdict = classify_python_error(file.text(), site);
+  const std::uint32_t start = site.start;
+  std::uint32_t end = site.end;
   // Keep the span on its first line: an ERROR node can swallow the rest of the file.
   const std::uint32_t row0 = file.lines().row_of(start);
   const std::string_view line = file.lines().line(row0);
   const auto line_end = static_cast<std::uint32_t>(line.data() - file.text().data() + line.size());
   if (end > line_end && line_end >= start) end = line_end;
   std::string message;
-  if (ts_node_is_missing(error)) {
-    message = std::string("syntax error: expected `") + ts_node_type(error) + "`";
+  if (!site.expected.empty()) {
+    message = "syntax error: expected `" + site.expected + "`";
   } else {
     message = "syntax error: unexpected input";
   }
@@ -46,6 +95,10 @@ std::optional<Diagnostic> find_syntax_error(const SourceFile& file, TSNode root)
       "TL002", file.path(), "", Range{file.lines().position(start), file.lines().position(end)});
   diagnostic.start_byte = start;
   diagnostic.end_byte = end;
+  if (verdict.grammar_gap) {
+    diagnostic.level = Level::Note;
+    message = grammar_gap_message(file, verdict.gap);
+  }
   if (file.language() == Language::Cpp) {
     diagnostic.level = Level::Note;
     message = "the C++ parser could not understand this code (often a macro the preprocessor would expand); "

@@ -1,0 +1,356 @@
+#include "linter/run/notebook.h"
+
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+
+#include "linter/run/lint_file.h"
+#include "linter/run/rule.h"
+#include "linter/run/suppressions.h"
+#include "linter/source/source_file.h"
+
+namespace torchlint {
+namespace {
+
+using Json = nlohmann::json;
+
+// Cell magics whose body is Python that IPython runs as such; any other cell magic
+// (`%%bash`, `%%writefile`, `%%html`, ...) makes the cell not Python at all.
+constexpr std::array<std::string_view, 6> kPythonCellMagics = {"time", "timeit", "capture", "prun", "debug", "memit"};
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) {
+      lines.push_back(text.substr(begin));
+      break;
+    }
+    lines.push_back(text.substr(begin, end + 1 - begin));
+    begin = end + 1;
+  }
+  return lines;
+}
+
+std::string_view trim_end(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+std::size_t indent_of(std::string_view line) { return std::min(line.find_first_not_of(" \t"), line.size()); }
+
+// What a line-by-line scan needs to know about Python strings: whether a line starts
+// inside a triple-quoted string (then it is string content, never IPython), and where
+// its comment starts.
+class PythonLineScanner {
+ public:
+  [[nodiscard]] bool in_string() const { return triple_ != 0; }
+
+  // Advances over `line`; returns the offset of its comment's `#`, or npos.
+  std::size_t scan(std::string_view line) {
+    std::size_t i = 0;
+    std::size_t comment = std::string_view::npos;
+    while (i < line.size()) {
+      const char c = line[i];
+      if (triple_ != 0) {
+        if (c == '\\') {
+          i += 2;
+        } else if (line.substr(i).starts_with(std::string(3, triple_))) {
+          triple_ = 0;
+          i += 3;
+        } else {
+          ++i;
+        }
+        continue;
+      }
+      if (c == '#') {
+        comment = i;
+        break;
+      }
+      if (c == '"' || c == '\'') {
+        if (line.substr(i).starts_with(std::string(3, c))) {
+          triple_ = c;
+          i += 3;
+          continue;
+        }
+        ++i;
+        while (i < line.size() && line[i] != c && line[i] != '\n') i += line[i] == '\\' ? 2 : 1;
+        ++i;
+        continue;
+      }
+      ++i;
+    }
+    return comment;
+  }
+
+ private:
+  char triple_ = 0;
+};
+
+bool is_assignment_from_ipython(std::string_view code) {
+  // `name = !cmd`, `a, b = %magic` (Python has no unary `!` or `%`).
+  const std::size_t equals = code.find('=');
+  if (equals == std::string_view::npos || equals == 0) return false;
+  if (code.substr(equals).starts_with("==")) return false;
+  for (char c : code.substr(0, equals)) {
+    const bool target_char = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == ',' ||
+                             c == ' ' || c == '\t' || c == '[' || c == ']' || c == '(' || c == ')' ||
+                             static_cast<unsigned char>(c) >= 0x80;
+    if (!target_char) return false;
+  }
+  const std::size_t value = code.find_first_not_of(" \t", equals + 1);
+  return value != std::string_view::npos && (code[value] == '!' || code[value] == '%');
+}
+
+bool is_ipython_line(std::string_view line, std::size_t comment) {
+  const std::string_view code = trim_end(line.substr(0, comment));
+  const std::string_view stripped = code.substr(indent_of(code));
+  if (stripped.empty()) return false;
+  if (stripped[0] == '%' || stripped[0] == '!' || stripped[0] == '?') return true;
+  if (stripped.back() == '?') return true;  // `torch.zeros?` asks for help
+  return is_assignment_from_ipython(stripped);
+}
+
+// The line that replaces an IPython line: empty, or `pass` where a block would
+// otherwise be left without a body (`if x:` followed only by `!cmd`).
+std::string replacement_for(std::string_view line, std::string_view previous_code) {
+  const std::string_view ending = line.ends_with("\r\n") ? "\r\n" : line.ends_with('\n') ? "\n" : "";
+  const std::size_t indent = indent_of(line);
+  if (indent > 0 && previous_code.ends_with(':')) return std::string(line.substr(0, indent)) + "pass" + std::string(ending);
+  return std::string(ending);
+}
+
+std::string cell_magic_name(std::string_view line) {
+  std::string_view rest = line.substr(indent_of(line) + 2);
+  const std::size_t end = rest.find_first_of(" \t\r\n");
+  return std::string(rest.substr(0, end));
+}
+
+std::string source_text(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  std::string text;
+  if (value.is_array()) {
+    for (const auto& part : value) {
+      if (part.is_string()) text += part.get<std::string>();
+    }
+  }
+  return text;
+}
+
+bool is_python_notebook(const Json& notebook) {
+  const Json metadata = notebook.value("metadata", Json::object());
+  if (!metadata.is_object()) return true;
+  for (const char* key : {"language_info", "kernelspec"}) {
+    const auto it = metadata.find(key);
+    if (it == metadata.end() || !it->is_object()) continue;
+    const auto language = it->find(std::string_view(key) == "language_info" ? "name" : "language");
+    if (language == it->end() || !language->is_string()) continue;
+    std::string name = language->get<std::string>();
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    return name == "python" || name == "python3" || name == "ipython";
+  }
+  return true;
+}
+
+const Json* notebook_cells(const Json& notebook) {
+  if (auto it = notebook.find("cells"); it != notebook.end() && it->is_array()) return &*it;
+  // nbformat 3 keeps cells in worksheets.
+  if (auto it = notebook.find("worksheets"); it != notebook.end() && it->is_array() && !it->empty()) {
+    const Json& sheet = (*it)[0];
+    if (auto cells = sheet.find("cells"); cells != sheet.end() && cells->is_array()) return &*cells;
+  }
+  return nullptr;
+}
+
+std::string cell_source(const Json& cell) {
+  if (auto it = cell.find("source"); it != cell.end()) return source_text(*it);
+  if (auto it = cell.find("input"); it != cell.end()) return source_text(*it);  // nbformat 3
+  return {};
+}
+
+// `# torchlint: noqa` comments of one cell: taken out of the joined source (so they do not
+// apply to the whole notebook) and applied to the cell's own diagnostics.
+struct CellDirectives {
+  SuppressionSet suppressions;
+  bool any = false;
+};
+
+// Replaces a file-level directive in `line` by spaces (same length: columns stay right)
+// and records it.
+void take_file_directive(std::string& line, std::size_t comment, std::uint32_t row, CellDirectives& directives) {
+  if (comment == std::string::npos) return;
+  std::string lowered = line.substr(comment);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lowered.find("torchlint: noqa") == std::string::npos) return;
+  const std::string comment_text(trim_end(std::string_view(line).substr(comment)));
+  directives.suppressions.add_comment(comment_text, row, Language::Python, 0, 0);
+  directives.any = true;
+  const std::size_t end = comment + comment_text.size();
+  for (std::size_t i = comment + 1; i < end; ++i) line[i] = ' ';
+}
+
+// strip_ipython plus directive extraction, one cell.
+std::string prepare_cell(std::string_view cell_source, CellDirectives* directives) {
+  const std::vector<std::string_view> lines = split_lines(cell_source);
+  std::string out;
+  out.reserve(cell_source.size());
+  PythonLineScanner scanner;
+  std::size_t first = 0;
+  while (first < lines.size() && trim_end(lines[first]).empty()) ++first;
+  bool skip_all = false;
+  bool continuation = false;
+  std::string previous_code;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    const std::string_view ending = line.ends_with("\r\n") ? "\r\n" : line.ends_with('\n') ? "\n" : "";
+    if (i == first && line.substr(indent_of(line)).starts_with("%%")) {
+      // A cell magic: its body is Python only for the timing/capture family.
+      const std::string name = cell_magic_name(line);
+      skip_all = std::find(kPythonCellMagics.begin(), kPythonCellMagics.end(), name) == kPythonCellMagics.end();
+      out += ending;
+      continue;
+    }
+    if (skip_all) {
+      out += ending;
+      continue;
+    }
+    if (continuation) {
+      // The rest of a magic continued with a trailing backslash.
+      continuation = trim_end(line).ends_with('\\');
+      out += ending;
+      continue;
+    }
+    const bool starts_in_string = scanner.in_string();
+    const std::size_t comment = scanner.scan(line);
+    if (!starts_in_string && is_ipython_line(line, comment)) {
+      continuation = trim_end(line.substr(0, comment)).ends_with('\\');
+      out += replacement_for(line, previous_code);
+      continue;
+    }
+    std::string kept(line);
+    if (directives != nullptr && !starts_in_string) {
+      take_file_directive(kept, comment, static_cast<std::uint32_t>(i + 1), *directives);
+    }
+    const std::string_view code = trim_end(line.substr(0, starts_in_string ? 0 : comment));
+    if (!code.empty()) previous_code = std::string(code);
+    out += kept;
+  }
+  return out;
+}
+
+Diagnostic to_cell_coordinates(Diagnostic d, const NotebookCell& cell) {
+  const std::uint32_t shift = cell.first_row - 1;
+  auto move_range = [&](Range& range) {
+    range.start.row = range.start.row > shift ? range.start.row - shift : 1;
+    range.end.row = range.end.row > shift ? range.end.row - shift : 1;
+  };
+  move_range(d.range);
+  d.noqa_row = d.noqa_row > shift ? d.noqa_row - shift : 1;
+  d.start_byte = d.start_byte >= cell.first_byte ? d.start_byte - cell.first_byte : 0;
+  d.end_byte = d.end_byte >= cell.first_byte ? d.end_byte - cell.first_byte : 0;
+  if (d.fix) {
+    for (auto& edit : d.fix->edits) {
+      move_range(edit.range);
+      edit.start = edit.start >= cell.first_byte ? edit.start - cell.first_byte : 0;
+      edit.end = edit.end >= cell.first_byte ? edit.end - cell.first_byte : 0;
+    }
+  }
+  d.cell = cell.number;
+  return d;
+}
+
+std::optional<Json> parse_json(std::string_view content, std::string& error) {
+  Json notebook = Json::parse(content, nullptr, false);
+  if (notebook.is_discarded() || !notebook.is_object()) {
+    error = "not a valid notebook: the file is not a JSON object";
+    return std::nullopt;
+  }
+  if (notebook_cells(notebook) == nullptr) {
+    error = "not a valid notebook: no `cells` list";
+    return std::nullopt;
+  }
+  return notebook;
+}
+
+Notebook build_notebook(const Json& json, std::vector<CellDirectives>* directives) {
+  Notebook notebook;
+  notebook.python = is_python_notebook(json);
+  std::uint32_t number = 0;
+  std::uint32_t row = 1;
+  for (const Json& cell : *notebook_cells(json)) {
+    ++number;
+    if (!cell.is_object() || cell.value("cell_type", std::string()) != "code") continue;
+    std::string original = cell_source(cell);
+    CellDirectives cell_directives;
+    std::string code = prepare_cell(original, directives != nullptr ? &cell_directives : nullptr);
+    if (code.empty()) continue;
+    if (!code.ends_with('\n')) code += '\n';  // the next cell starts on a line of its own
+    const auto rows = static_cast<std::uint32_t>(std::count(code.begin(), code.end(), '\n'));
+    notebook.cells.push_back(
+        NotebookCell{number, row, rows, static_cast<std::uint32_t>(notebook.source.size()), std::move(original)});
+    if (directives != nullptr) directives->push_back(std::move(cell_directives));
+    notebook.source += code;
+    row += rows;
+  }
+  return notebook;
+}
+
+}  // namespace
+
+bool is_notebook_path(const std::filesystem::path& path) { return path.extension() == ".ipynb"; }
+
+std::string strip_ipython(std::string_view cell_source) { return prepare_cell(cell_source, nullptr); }
+
+std::optional<Notebook> parse_notebook(std::string_view json, std::string& error) {
+  auto parsed = parse_json(json, error);
+  if (!parsed) return std::nullopt;
+  return build_notebook(*parsed, nullptr);
+}
+
+std::vector<Diagnostic> lint_notebook(const std::string& display_path, std::string_view content,
+                                      const Settings& settings, const RuleSet& rules) {
+  std::string error;
+  auto json = parse_json(content, error);
+  if (!json) {
+    if (!rules.enabled("TL001")) return {};
+    return {meta_diagnostic("TL001", display_path, error + "; file skipped")};
+  }
+  std::vector<CellDirectives> directives;
+  const Notebook notebook = build_notebook(*json, &directives);
+  if (!notebook.python || notebook.cells.empty()) return {};
+
+  SourceFile file(display_path, notebook.source, Language::Python);
+  std::vector<Diagnostic> joined = lint_source(file, settings, rules);
+  std::vector<Diagnostic> mapped;
+  mapped.reserve(joined.size());
+  for (auto& d : joined) {
+    // The cell holding the diagnostic's row: the last one starting at or before it.
+    auto it = std::upper_bound(notebook.cells.begin(), notebook.cells.end(), d.range.start.row,
+                               [](std::uint32_t row, const NotebookCell& cell) { return row < cell.first_row; });
+    if (it == notebook.cells.begin()) {
+      mapped.push_back(std::move(d));  // before any cell: cannot happen, keep it unmapped
+      continue;
+    }
+    --it;
+    Diagnostic in_cell = to_cell_coordinates(std::move(d), *it);
+    const CellDirectives& cell_directives = directives[static_cast<std::size_t>(it - notebook.cells.begin())];
+    if (cell_directives.any && cell_directives.suppressions.suppresses(in_cell)) continue;
+    mapped.push_back(std::move(in_cell));
+  }
+  std::stable_sort(mapped.begin(), mapped.end(), diagnostic_less);
+  return mapped;
+}
+
+std::vector<std::string> notebook_cell_sources(std::string_view content) {
+  std::string error;
+  auto json = parse_json(content, error);
+  std::vector<std::string> sources;
+  if (!json) return sources;
+  for (const Json& cell : *notebook_cells(*json)) sources.push_back(cell.is_object() ? cell_source(cell) : std::string());
+  return sources;
+}
+
+}  // namespace torchlint

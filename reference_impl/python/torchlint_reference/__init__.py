@@ -1,0 +1,48 @@
+"""torchlint's reference implementation: a DETR-style detection loss written to the
+PyTorch coding guidelines (L1 box loss + generalized-IoU loss + sigmoid focal loss).
+
+Its C++ twin lives in ``reference_impl/cpp``; both agree on the shared fixture
+``reference_impl/fixtures/detection_loss_cases.json``.
+"""
+
+from __future__ import annotations
+
+from .boxes import aligned_generalized_box_iou, box_area, compute_dtype
+from .distributed import (
+    all_reduce_mean,
+    all_reduce_sum,
+    is_distributed,
+    reduce_for_logging,
+    world_size,
+)
+from .losses import (
+    DetectionInput,
+    DetectionTerms,
+    DetectionOptions,
+    box_count_normaliser,
+    detection_loss,
+    generalized_iou_loss,
+    l1_box_loss,
+    sigmoid_focal_loss,
+)
+from .module import DetectionLoss
+
+__all__ = [
+    "DetectionLoss",
+    "DetectionInput",
+    "DetectionTerms",
+    "DetectionOptions",
+    "aligned_generalized_box_iou",
+    "all_reduce_mean",
+    "all_reduce_sum",
+    "box_area",
+    "box_count_normaliser",
+    "compute_dtype",
+    "detection_loss",
+    "generalized_iou_loss",
+    "is_distributed",
+    "l1_box_loss",
+    "reduce_for_logging",
+    "sigmoid_focal_loss",
+    "world_size",
+]

@@ -1,0 +1,178 @@
+// TL701 hard-coded-device: "cuda" / "mps" / "xpu" literals placing tensors and modules.
+#include <string>
+
+#include "linter/parse/walk.h"
+#include "linter/run/context.h"
+#include "linter/semantic/python_model.h"
+
+namespace torchlint::rules {
+namespace {
+
+bool is_digits(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// "cuda", "cuda:N", "mps", "xpu", "xpu:N".
+bool names_accelerator(std::string_view device) {
+  if (device == "mps") return true;
+  for (std::string_view type : {"cuda", "xpu"}) {
+    if (device == type) return true;
+    if (device.starts_with(type) && device.size() > type.size() && device[type.size()] == ':' &&
+        is_digits(device.substr(type.size() + 1))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A plain string literal ('cuda', "cuda:0", r"mps"); f-strings with replacement fields, bytes and
+// implicit concatenations are not literals naming a device.
+std::optional<std::string_view> literal_value(TSNode node, const Context& context) {
+  const PyKinds& k = py_kinds();
+  if (context.kind(node) != k.string) return std::nullopt;
+  std::string_view content;
+  const std::uint32_t count = ts_node_named_child_count(node);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(node, i);
+    const KindId kind = context.kind(child);
+    if (kind == k.interpolation || kind == k.escape_sequence) return std::nullopt;
+    if (kind == k.string_content) content = context.text(child);
+  }
+  const std::string_view text = context.text(node);
+  const std::size_t quote = text.find_first_of("'\"");
+  if (quote == std::string_view::npos) return std::nullopt;
+  for (char prefix : text.substr(0, quote)) {
+    if (prefix == 'b' || prefix == 'B') return std::nullopt;
+  }
+  return content;
+}
+
+TSNode unparenthesized(TSNode node, const Context& context) {
+  while (!ts_node_is_null(node) && context.kind(node) == py_kinds().parenthesized_expression &&
+         ts_node_named_child_count(node) == 1) {
+    node = ts_node_named_child(node, 0);
+  }
+  return node;
+}
+
+void report_if_accelerator(TSNode value, Context& context) {
+  value = unparenthesized(value, context);
+  if (ts_node_is_null(value)) return;
+  auto device = literal_value(value, context);
+  if (!device || !names_accelerator(*device)) return;
+  context.report(value, "hard-coded device \"" + std::string(*device) +
+                            "\"; pass the device in (a `device` parameter, `x.device`) so the code runs on CPU "
+                            "and any accelerator");
+}
+
+TSNode first_positional(TSNode arguments, const Context& context) {
+  const PyKinds& k = py_kinds();
+  if (ts_node_is_null(arguments) || context.kind(arguments) != k.argument_list) return {};
+  const std::uint32_t count = ts_node_named_child_count(arguments);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    TSNode argument = ts_node_named_child(arguments, i);
+    const KindId kind = context.kind(argument);
+    if (kind == k.comment) continue;
+    if (kind == k.keyword_argument || kind == k.list_splat || kind == k.dictionary_splat) return {};
+    return argument;
+  }
+  return {};
+}
+
+// `device="cuda"` in any call.
+void check_keyword(TSNode keyword, Context& context) {
+  if (context.text(field_child(keyword, "name")) != "device") return;
+  report_if_accelerator(field_child(keyword, "value"), context);
+}
+
+// `x.to("cuda")`, `torch.device("cuda:0")`.
+void check_call(TSNode call, Context& context) {
+  TSNode callee = field_child(call, "function");
+  if (ts_node_is_null(callee)) return;
+  bool placing = false;
+  if (context.kind(callee) == py_kinds().attribute && context.text(field_child(callee, "attribute")) == "to") {
+    placing = true;
+  } else if (auto qualified = context.py().qualified_name(callee); qualified && *qualified == "torch.device") {
+    placing = true;
+  }
+  if (!placing) return;
+  TSNode first = first_positional(field_child(call, "arguments"), context);
+  if (!ts_node_is_null(first)) report_if_accelerator(first, context);
+}
+
+void check_python(TSNode node, Context& context) {
+  if (context.kind(node) == py_kinds().keyword_argument) {
+    check_keyword(node, context);
+  } else {
+    check_call(node, context);
+  }
+}
+
+}  // namespace
+
+const Rule& tl701_hard_coded_device() {
+  static const Rule rule{
+      .info = {.code = "TL701",
+               .name = "hard-coded-device",
+               .level = Level::Warning,
+               .section = "Device Placement",
+               .summary = "Hard-coded accelerator device (`\"cuda\"`, `\"mps\"`, `\"xpu\"`)",
+               .docs = R"md(## What it does
+Python: flags a string literal naming an accelerator — `"cuda"`, `"cuda:N"`, `"mps"`, `"xpu"`,
+`"xpu:N"` (N a number) — used
+
+- as the value of a `device=` keyword argument of any call (`torch.zeros(3, device="cuda")`),
+- as the first positional argument of a `.to(...)` call (`model.to("cuda")`), or
+- as the first positional argument of `torch.device(...)` (`torch.device("cuda", 0)`), however
+  `torch` was imported.
+
+Not flagged:
+
+- a literal that is a branch of a conditional expression:
+  `device = "cuda" if torch.cuda.is_available() else "cpu"` chooses a device, it does not
+  hard-code one;
+- `"cpu"`, `"meta"`, and other strings;
+- comparisons (`if device == "cuda":`), default values of parameters
+  (`def run(device: str = "cuda")`), command-line defaults;
+- f-strings with replacement fields (`f"cuda:{rank}"`: the index comes from the environment),
+  bytes literals and implicitly concatenated strings.
+
+## Why is this bad?
+The guidelines ask for *dynamic device placement that works across CPU/GPU*. A literal `"cuda"`
+crashes on a machine without a GPU (CI runners, laptops, Apple silicon with `mps`), ignores the
+device the caller chose, and with `"cuda:0"` puts every rank of a distributed job on the same
+GPU.
+
+## Example
+```python
+def make_grid(height: int, width: int) -> torch.Tensor:
+    return torch.zeros(height, width, dtype=torch.float32, device="cuda")
+
+model.to("cuda")
+```
+
+Use instead:
+```python
+def make_grid(height: int, width: int, device: torch.device) -> torch.Tensor:
+    return torch.zeros(height, width, dtype=torch.float32, device=device)
+
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+model.to(device)
+```
+
+## Options
+None.
+
+## Guideline bullet it enforces
+*Device Placement*: "Implement dynamic device placement that works across CPU/GPU".
+)md"},
+      .python = {.kinds = {"call", "keyword_argument"}, .make = function_check<check_python>},
+      .cpp = {}};
+  return rule;
+}
+
+}  // namespace torchlint::rules

@@ -1,0 +1,60 @@
+// TL702 cuda-method-call: `x.cuda()` pins code to CUDA; `.to(device)` does not.
+#include "linter/parse/walk.h"
+#include "linter/run/context.h"
+
+namespace torchlint::rules {
+namespace {
+
+void check_python(TSNode call, Context& context) {
+  TSNode callee = field_child(call, "function");
+  if (ts_node_is_null(callee) || context.kind(callee) != py_kinds().attribute) return;
+  TSNode method = field_child(callee, "attribute");
+  if (context.text(method) != "cuda") return;
+  context.report(method, "`.cuda()` ties the code to CUDA; use `.to(device)` with a device chosen at run time");
+}
+
+}  // namespace
+
+const Rule& tl702_cuda_method_call() {
+  static const Rule rule{
+      .info = {.code = "TL702",
+               .name = "cuda-method-call",
+               .level = Level::Warning,
+               .section = "Device Placement",
+               .summary = "`.cuda()` method call instead of `.to(device)`",
+               .docs = R"md(## What it does
+Flags every call of a method named `cuda`: `x.cuda()`, `model.cuda(0)`,
+`batch["image"].cuda(non_blocking=True)`, `super().cuda(device)`. Python: a call whose callee
+is an attribute `<expr>.cuda`. The attribute itself (`torch.cuda.is_available()`,
+`torch.cuda.synchronize()`, `x.is_cuda`) is not a call of `cuda` and is not flagged.
+
+## Why is this bad?
+The guidelines ask for *dynamic device placement that works across CPU/GPU* and to *use
+`to(device)`*. `.cuda()` fails on machines without CUDA (CI, laptops, `mps`, `xpu`) and
+ignores the device the caller picked; `.to(device)` works for every device, including the CPU.
+
+## Example
+```python
+model = Net().cuda()
+images = images.cuda(non_blocking=True)
+```
+
+Use instead:
+```python
+model = Net().to(device)
+images = images.to(device, non_blocking=True)
+```
+
+## Options
+None.
+
+## Guideline bullet it enforces
+*Device Placement*: "Use `to(device)` appropriately during tensor creation and operations" (and
+"Implement dynamic device placement that works across CPU/GPU").
+)md"},
+      .python = {.kinds = {"call"}, .make = function_check<check_python>},
+      .cpp = {}};
+  return rule;
+}
+
+}  // namespace torchlint::rules

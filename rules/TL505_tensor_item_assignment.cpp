@@ -1,5 +1,7 @@
 // TL505 tensor-item-assignment: `x[mask] = 0` writes into a tensor in place.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
@@ -19,21 +21,33 @@ std::string_view subscripted_tensor(TSNode target, const Context& context) {
   return context.py().is_tensor_name(context.function(), name) ? name : std::string_view();
 }
 
-// Searches a target, or each element of a tuple / list target (`x[0], y = ...`).
+// Searches a target, or each element of a tuple / list target (`x[0], y = ...`), in
+// source order. An explicit stack, not recursion: `((((x[0])))) = 1` nested 100,000
+// deep must not overflow the stack.
 std::string_view written_tensor(TSNode target, const Context& context) {
   const PyKinds& k = py_kinds();
-  if (ts_node_is_null(target)) return {};
-  const KindId kind = context.kind(target);
-  if (kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern || kind == k.tuple ||
-      kind == k.list || kind == k.parenthesized_expression) {
-    const std::uint32_t count = ts_node_named_child_count(target);
-    for (std::uint32_t i = 0; i < count; ++i) {
-      const std::string_view name = written_tensor(ts_node_named_child(target, i), context);
-      if (!name.empty()) return name;
+  std::vector<TSNode> pending{target};
+  while (!pending.empty()) {
+    const TSNode node = pending.back();
+    pending.pop_back();
+    if (ts_node_is_null(node)) continue;
+    const KindId kind = context.kind(node);
+    if (kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern || kind == k.tuple ||
+        kind == k.list || kind == k.parenthesized_expression) {
+      const std::size_t first = pending.size();
+      TSTreeCursor cursor = ts_tree_cursor_new(node);
+      for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+        const TSNode child = ts_tree_cursor_current_node(&cursor);
+        if (ts_node_is_named(child)) pending.push_back(child);
+      }
+      ts_tree_cursor_delete(&cursor);
+      std::reverse(pending.begin() + static_cast<std::ptrdiff_t>(first), pending.end());  // first child on top
+      continue;
     }
-    return {};
+    const std::string_view name = subscripted_tensor(node, context);
+    if (!name.empty()) return name;
   }
-  return subscripted_tensor(target, context);
+  return {};
 }
 
 void check_python(TSNode assignment, Context& context) {

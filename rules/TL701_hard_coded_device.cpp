@@ -59,11 +59,31 @@ TSNode unparenthesized(TSNode node, const Context& context) {
   return node;
 }
 
-void report_if_accelerator(TSNode value, Context& context) {
+// True when `node` (the keyword or call being visited) lies inside a branch — not the
+// condition — of a conditional expression of the same statement:
+// `torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")` chooses a device.
+bool inside_conditional_branch(TSNode node, const Context& context) {
+  const PyKinds& k = py_kinds();
+  const auto& ancestors = context.ancestors();
+  TSNode child = node;
+  for (auto it = ancestors.rbegin(); it != ancestors.rend(); ++it) {
+    const KindId kind = context.kind(*it);
+    if (kind == k.block || kind == k.module || kind == k.lambda || kind == k.function_definition) return false;
+    if (kind == k.conditional_expression && !ts_node_eq(ts_node_named_child(*it, 1), child)) return true;
+    child = *it;
+  }
+  return false;
+}
+
+// `visited`: the keyword argument or call whose argument `value` is.
+void report_if_accelerator(TSNode visited, TSNode value, Context& context) {
   value = unparenthesized(value, context);
   if (ts_node_is_null(value)) return;
   auto device = literal_value(value, context);
   if (!device || !names_accelerator(*device)) return;
+  // A literal that is itself a branch (`device="cuda" if ok else "cpu"`) is not a string value
+  // here; one inside a branch (`torch.device("cuda") if ok else torch.device("cpu")`) is skipped.
+  if (inside_conditional_branch(visited, context)) return;
   context.report(value, "hard-coded device \"" + std::string(*device) +
                             "\"; pass the device in (a `device` parameter, `x.device`) so the code runs on CPU "
                             "and any accelerator");
@@ -86,7 +106,7 @@ TSNode first_positional(TSNode arguments, const Context& context) {
 // `device="cuda"` in any call.
 void check_keyword(TSNode keyword, Context& context) {
   if (context.text(field_child(keyword, "name")) != "device") return;
-  report_if_accelerator(field_child(keyword, "value"), context);
+  report_if_accelerator(keyword, field_child(keyword, "value"), context);
 }
 
 // `x.to("cuda")`, `torch.device("cuda:0")`.
@@ -101,7 +121,7 @@ void check_call(TSNode call, Context& context) {
   }
   if (!placing) return;
   TSNode first = first_positional(field_child(call, "arguments"), context);
-  if (!ts_node_is_null(first)) report_if_accelerator(first, context);
+  if (!ts_node_is_null(first)) report_if_accelerator(call, first, context);
 }
 
 void check_python(TSNode node, Context& context) {
@@ -132,9 +152,11 @@ Python: flags a string literal naming an accelerator — `"cuda"`, `"cuda:N"`, `
 
 Not flagged:
 
-- a literal that is a branch of a conditional expression:
-  `device = "cuda" if torch.cuda.is_available() else "cpu"` chooses a device, it does not
-  hard-code one;
+- a literal that is a branch of a conditional expression, or inside one of its branches in the
+  same statement: `device = "cuda" if torch.cuda.is_available() else "cpu"` and
+  `torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")` choose a device,
+  they do not hard-code one (a literal in the condition itself, or in a lambda within a branch,
+  is still flagged);
 - `"cpu"`, `"meta"`, and other strings;
 - comparisons (`if device == "cuda":`), default values of parameters
   (`def run(device: str = "cuda")`), command-line defaults;

@@ -39,6 +39,8 @@ void add_check_options(CLI::App& check, CheckCommand& command, std::vector<std::
       ->check(CLI::IsMember({"auto", "always", "never"}));
   check.add_option("-j,--jobs", command.check.jobs, "Worker threads (default: all cores)");
   check.add_flag("--force-exclude", command.check.force_exclude, "Apply excludes to files named on the command line");
+  check.add_flag("--no-cache", command.check.no_cache, "Do not read or write the cache");
+  check.add_option("--cache-dir", command.check.cache_dir, "Cache directory (default: <project root>/.torchlint_cache)");
   check.add_flag("--no-respect-gitignore", [&](std::int64_t) { command.overrides.respect_gitignore = false; },
                  "Do not honour .gitignore files");
 }

@@ -73,8 +73,13 @@ std::optional<Frame> FrameReader::next() {
 }
 
 std::string frame(const nlohmann::json& message) {
-  const std::string body = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return frame_text(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::string frame_text(std::string_view body) {
+  std::string framed = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  framed.append(body);
+  return framed;
 }
 
 }  // namespace torchlint::lsp

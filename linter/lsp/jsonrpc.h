@@ -41,5 +41,7 @@ class FrameReader {
 
 // `message` serialised with its header. Invalid UTF-8 in strings is replaced, not thrown.
 std::string frame(const nlohmann::json& message);
+// An already serialised message body with its header.
+std::string frame_text(std::string_view body);
 
 }  // namespace torchlint::lsp

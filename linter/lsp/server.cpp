@@ -423,9 +423,14 @@ void Server::lint(OpenDocument& open) {
 }
 
 void Server::publish(const OpenDocument& open) {
-  json params = {{"uri", open.document.uri()}, {"diagnostics", open.items}};
-  params["version"] = open.document.version();
-  send({{"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", std::move(params)}});
+  // Spliced as text rather than copied into a message object: a file can have hundreds of items.
+  const auto replace = json::error_handler_t::replace;
+  std::string body = R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":)";
+  body += json(open.document.uri()).dump(-1, ' ', false, replace);
+  body += R"(,"version":)" + std::to_string(open.document.version()) + R"(,"diagnostics":)";
+  body += open.items.dump(-1, ' ', false, replace);
+  body += "}}";
+  sink_(frame_text(body));
 }
 
 json Server::pull_diagnostics(const json& params) {

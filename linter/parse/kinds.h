@@ -59,7 +59,7 @@ const KindTable& kind_table(Language language);
   X(raise_statement) X(assert_statement) X(delete_statement) X(break_statement)                  \
   X(continue_statement) X(print_statement) X(exec_statement) X(type_alias_statement)             \
   X(match_statement) X(case_clause) X(await) X(named_expression) X(for_in_clause) X(if_clause)   \
-  X(union_type) X(pair) X(interpolation) X(escape_sequence)
+  X(union_type) X(pair) X(interpolation) X(escape_sequence) X(lambda_parameters)
 
 // Kinds whose grammar name is a C++ keyword: member name, grammar name.
 #define TORCHLINT_PY_KEYWORD_KINDS(X) X(float_, "float") X(true_, "true") X(false_, "false") X(none, "none")

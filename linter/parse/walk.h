@@ -3,6 +3,8 @@
 // nesting cannot overflow the stack.
 #include <tree_sitter/api.h>
 
+#include <vector>
+
 namespace torchlint {
 
 // enter(node) -> bool: false skips the node's children (leave is still called).
@@ -30,9 +32,23 @@ void walk_tree(TSNode root, Enter&& enter, Leave&& leave) {
   }
 }
 
-// Named child by field name, null node when absent.
+// Named child by field name, null node when absent. Field names are string literals:
+// their ids are cached per (grammar, literal) so the hot path does no string compares
+// (ts_language_field_id_for_name scans every field name with strncmp).
 inline TSNode field_child(TSNode node, const char* field) {
-  return ts_node_child_by_field_name(node, field, static_cast<uint32_t>(__builtin_strlen(field)));
+  struct Entry {
+    const TSLanguage* language;
+    const char* name;
+    TSFieldId id;
+  };
+  thread_local std::vector<Entry> cache;
+  const TSLanguage* language = ts_node_language(node);
+  for (const Entry& entry : cache) {
+    if (entry.name == field && entry.language == language) return ts_node_child_by_field_id(node, entry.id);
+  }
+  const TSFieldId id = ts_language_field_id_for_name(language, field, static_cast<uint32_t>(__builtin_strlen(field)));
+  cache.push_back({language, field, id});
+  return ts_node_child_by_field_id(node, id);
 }
 
 }  // namespace torchlint

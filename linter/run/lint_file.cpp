@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/kinds.h"
 #include "linter/parse/parser.h"
 #include "linter/parse/walk.h"
@@ -14,6 +15,8 @@
 #include "linter/run/notebook.h"
 #include "linter/run/rule.h"
 #include "linter/run/suppressions.h"
+#include "linter/semantic/cpp_model.h"
+#include "linter/semantic/cpp_preprocess.h"
 #include "linter/semantic/python_model.h"
 #include "linter/semantic/syntax_error.h"
 
@@ -93,6 +96,7 @@ class FileWalker {
           if (kind == error) ++context_.error_depth();
           if (kind == comment) comments_.push_back(node);
           if (language_ == Language::Python) enter_python_scope(node, kind, k);
+          if (language_ == Language::Cpp) enter_cpp_scope(node);
           for (std::uint16_t index : dispatch_.on_enter[kind]) {
             context_.set_rule(dispatch_.rules[index]);
             checks_[index]->enter(node, context_);
@@ -108,6 +112,7 @@ class FileWalker {
             checks_[index]->leave(node, context_);
           }
           if (language_ == Language::Python) leave_python_scope(node, kind, k);
+          if (language_ == Language::Cpp) leave_cpp_scope(node);
           if (kind == error) --context_.error_depth();
         });
     for (std::size_t i = 0; i < checks_.size(); ++i) {
@@ -142,6 +147,26 @@ class FileWalker {
     }
   }
 
+  // C++: an RAII guard (`torch::NoGradGuard g;`) turns gradients off from its declaration to
+  // the end of its block; the block's start byte is remembered for each guard.
+  void enter_cpp_scope(TSNode node) {
+    const CppKinds& k = cpp_kinds();
+    if (kinds_.of(node) != k.declaration || context_.cpp() == nullptr) return;
+    TSNode block = context_.parent();
+    if (ts_node_is_null(block) || kinds_.of(block) != k.compound_statement) return;
+    if (!context_.cpp()->is_grad_guard(node, context_.ancestors())) return;
+    ++context_.no_grad_depth();
+    no_grad_blocks_.push_back(ts_node_start_byte(block));
+  }
+
+  void leave_cpp_scope(TSNode node) {
+    if (kinds_.of(node) != cpp_kinds().compound_statement) return;
+    while (!no_grad_blocks_.empty() && no_grad_blocks_.back() == ts_node_start_byte(node)) {
+      --context_.no_grad_depth();
+      no_grad_blocks_.pop_back();
+    }
+  }
+
   Context& context_;
   const RuleSet::Dispatch& dispatch_;
   Language language_;
@@ -170,7 +195,10 @@ Diagnostic meta_diagnostic(std::string_view code, const std::string& path, std::
 std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& settings, const RuleSet& rules,
                                     ProjectExtras* extras) {
   const Language language = file.language();
-  Tree tree = parse(language, file.text());
+  // C++ is parsed from its macro-recovered text: same length and offsets (cpp_preprocess.h).
+  const std::string recovered =
+      language == Language::Cpp ? recover_cpp_source(file.text(), settings.attribute_macros) : std::string();
+  Tree tree = parse(language, language == Language::Cpp ? std::string_view(recovered) : file.text());
   if (!tree) return {meta_diagnostic("TL001", file.path(), "the parser gave up on this file")};
   return lint_source(file, settings, rules, tree.get(), extras);
 }
@@ -185,6 +213,13 @@ std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& sett
   if (language == Language::Python) {
     python.emplace(tree, file.text());
     context.set_python(&*python);
+  }
+  std::string cpp_text;
+  std::optional<CppModel> cpp;
+  if (language == Language::Cpp) {
+    cpp_text = recover_cpp_source(file.text(), settings.attribute_macros);
+    cpp.emplace(const_cast<TSTree*>(tree), cpp_text);
+    context.set_cpp(&*cpp);
   }
   FileWalker walker(context, rules.dispatch(language), language);
   walker.run(root);

@@ -4,11 +4,13 @@
 #include <atomic>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "linter/run/file_walker.h"
+#include "linter/run/cache.h"
 #include "linter/run/glob.h"
 #include "linter/run/lint_file.h"
 #include "linter/run/notebook.h"
@@ -33,6 +35,43 @@ void parallel_for(std::size_t count, unsigned jobs, const std::function<void(std
   for (unsigned i = 1; i < jobs; ++i) threads.emplace_back(worker);
   worker();
 }
+
+namespace {
+
+std::filesystem::path cache_directory(const CheckOptions& options, const ResolvedSettings& root_settings,
+                                      const std::filesystem::path& root) {
+  if (options.cache_dir) return *options.cache_dir;
+  if (root_settings.settings.cache_dir) {
+    const std::filesystem::path configured = *root_settings.settings.cache_dir;
+    return configured.is_absolute() ? configured : root_settings.settings.root / configured;
+  }
+  return root / ".torchlint_cache";
+}
+
+// Reuses the cached result for `path` when it is current, else runs `lint` and stores it.
+template <class Lint>
+std::vector<Diagnostic> lint_cached(LintCache* cache, const std::string& key, std::uint64_t fingerprint,
+                                    const std::filesystem::path& path, Lint&& lint, ProjectExtras* extras) {
+  const std::optional<FileStamp> stamp = cache ? stamp_of(path) : std::nullopt;
+  if (stamp) {
+    if (auto hit = cache->lookup(key, *stamp, fingerprint)) {
+      if (extras != nullptr) {
+        const bool is_test_file = extras->is_test_file;
+        *extras = std::move(hit->extras);
+        extras->is_test_file = is_test_file;
+      }
+      return std::move(hit->diagnostics);
+    }
+  }
+  std::vector<Diagnostic> diagnostics = lint();
+  if (stamp) {
+    CachedFile entry{*stamp, fingerprint, diagnostics, extras != nullptr ? *extras : ProjectExtras{}};
+    cache->store(key, std::move(entry));
+  }
+  return diagnostics;
+}
+
+}  // namespace
 
 CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
   CheckResult result;
@@ -76,6 +115,14 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
     return is_test_file(relative_for_matching(path, root), root_settings->settings.test_patterns);
   };
 
+  std::unique_ptr<LintCache> cache;
+  if (!options.no_cache) cache = std::make_unique<LintCache>(cache_directory(options, *root_settings, root));
+  std::map<const ResolvedSettings*, std::uint64_t> fingerprints;
+  if (cache) {
+    for (const auto& governing : settings) fingerprints.try_emplace(governing.get(), settings_fingerprint(*governing));
+    fingerprints.try_emplace(root_settings.get(), settings_fingerprint(*root_settings));
+  }
+
   std::vector<std::vector<Diagnostic>> per_file(checked_count);
   std::vector<CheckedFileFacts> checked_facts(project_rules ? checked_count : 0);
   std::vector<ProjectExtras> index_facts(index_only.size());
@@ -83,8 +130,12 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
   parallel_for(checked_count + index_only.size(), options.jobs, [&](std::size_t i) {
     if (i >= checked_count) {
       const auto& path = index_only[i - checked_count];
-      index_facts[i - checked_count].is_test_file = true;
-      lint_path(path, path.string(), root_settings->settings, no_rules, &index_facts[i - checked_count]);
+      ProjectExtras& extras = index_facts[i - checked_count];
+      extras.is_test_file = true;
+      // Index-only entries are keyed apart from checked ones: they ran no rules.
+      lint_cached(cache.get(), path.string() + "\n(index)", cache ? fingerprints.at(root_settings.get()) : 0, path, [&] {
+        return lint_path(path, path.string(), root_settings->settings, no_rules, &extras);
+      }, &extras);
       return;
     }
     const auto& file = discovery.files[i];
@@ -95,8 +146,14 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
       checked_facts[i].extras.is_test_file = is_test(file.path);
       extras = &checked_facts[i].extras;
     }
-    per_file[i] = lint_path(file.path, file.display_path, settings[i]->settings, settings[i]->rules, extras);
+    std::error_code ec;
+    const std::string key = std::filesystem::absolute(file.path, ec).lexically_normal().string();
+    per_file[i] = lint_cached(cache.get(), key, cache ? fingerprints.at(settings[i].get()) : 0, file.path, [&] {
+      return lint_path(file.path, file.display_path, settings[i]->settings, settings[i]->rules, extras);
+    }, extras);
+    for (auto& diagnostic : per_file[i]) diagnostic.path = file.display_path;
   });
+  if (cache) cache->save();
 
   auto& diagnostics = result.report.diagnostics;
   for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(diagnostics));

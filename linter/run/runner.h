@@ -21,6 +21,8 @@ struct CheckOptions {
   unsigned jobs = 0;               // 0: all cores
   bool force_exclude = false;
   std::optional<std::string> stdin_filename;
+  bool no_cache = false;                 // --no-cache
+  std::optional<std::string> cache_dir;  // --cache-dir (else the `cache-dir` key, else <root>/.torchlint_cache)
 };
 
 struct CheckResult {

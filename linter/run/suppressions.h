@@ -33,6 +33,8 @@ class SuppressionSet {
   void finish(std::uint32_t last_row);
   [[nodiscard]] bool suppresses(const Diagnostic& diagnostic) const;
   [[nodiscard]] const std::vector<Suppression>& entries() const { return entries_; }
+  // Restores an entry read back from the cache.
+  void add_entry(Suppression entry) { entries_.push_back(std::move(entry)); }
 
  private:
   std::vector<Suppression> entries_;

@@ -23,10 +23,10 @@ constexpr std::array<std::string_view, 8> kFunctionLikeAttributes = {
     "C10_DEPRECATED_MESSAGE", "C10_DEFINE_DEPRECATED_USING", "C10_ALIGN",      "__align__"};
 // Object-like attribute macros of c10 that are not in the configurable defaults but are
 // everywhere in LibTorch headers; blanking them never changes what a rule sees.
-constexpr std::array<std::string_view, 11> kC10Attributes = {
+constexpr std::array<std::string_view, 14> kC10Attributes = {
     "C10_UNUSED",       "C10_NOINLINE",    "C10_DEPRECATED", "C10_ALWAYS_INLINE_ATTRIBUTE", "C10_HIDDEN",
     "C10_LOCAL",        "C10_NORETURN",    "C10_FALLTHROUGH", "C10_ATTR_VISIBILITY_HIDDEN", "C10_API_ENUM",
-    "C10_CUDA_HOST_DEVICE"};
+    "C10_CUDA_HOST_DEVICE", "C10_RESTRICT", "__at_align__", "VISIBILITY_HIDDEN"};
 
 // `TORCH_API`, `TORCH_CUDA_CPP_API`, `C10_EXPORT`, `CAFFE2_IMPORT`: export/visibility macros.
 bool is_export_macro_name(std::string_view name) {
@@ -288,7 +288,24 @@ class Recoverer {
       return;
     }
     if (name == "TORCH_ARG" && field_macro(begin)) return;
+    if (name == "operator") {
+      explicit_call_operator(begin);
+      return;
+    }
     if (line_leading && looks_like_macro_name(name)) statement_macro(begin);
+  }
+
+  // `model->operator()(x)`: tree-sitter-cpp has no member access to an operator name. `()`
+  // becomes `__`, so the callee parses as a field `operator__` (rules read the original text).
+  void explicit_call_operator(std::size_t begin) {
+    std::size_t before = begin;
+    while (before > 0 && is_space(text_[before - 1])) --before;
+    const bool member = (before >= 1 && text_[before - 1] == '.') ||
+                        (before >= 2 && text_[before - 1] == '>' && text_[before - 2] == '-');
+    if (!member || at(i_) != '(' || at(i_ + 1) != ')' || at(skip_blank(i_ + 2, true)) != '(') return;
+    out_[i_] = '_';
+    out_[i_ + 1] = '_';
+    i_ += 2;
   }
 
   // `TORCH_ARG(T, name) = value;` in an options struct: keep `T name`, a field declaration.

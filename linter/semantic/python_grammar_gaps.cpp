@@ -1,6 +1,7 @@
 #include "linter/semantic/python_grammar_gaps.h"
 
 #include <cctype>
+#include <optional>
 
 namespace torchlint {
 namespace {
@@ -42,18 +43,39 @@ struct Token {
 
 class GapScanner {
  public:
-  explicit GapScanner(std::string_view source) : src_(source) { result_.text = std::string(source); }
+  enum class Mode { Rewrite, Indentation };
 
-  GapRewrite run() {
-    while (pos_ < src_.size()) {
+  GapScanner(std::string_view source, Mode mode) : src_(source), mode_(mode) {
+    if (mode == Mode::Rewrite) result_.text = std::string(source);
+  }
+
+  GapRewrite rewrite() {
+    scan();
+    return std::move(result_);
+  }
+
+  std::optional<IndentationError> indentation_error() {
+    scan();
+    if (!indentation_error_ && expect_indent_ && last_statement_start_ != kNone) {
+      // A block header at the end of the file with no body.
+      indentation_error_ = IndentationError{static_cast<std::uint32_t>(last_statement_start_),
+                                            "expected an indented block"};
+    }
+    return indentation_error_;
+  }
+
+ private:
+  void scan() {
+    while (pos_ < src_.size() && !indentation_error_) {
       if (line_start_) start_line();
       if (pos_ >= src_.size()) break;
       step();
     }
-    return std::move(result_);
   }
 
- private:
+  void blank(std::size_t at) {
+    if (mode_ == Mode::Rewrite) result_.text[at] = ' ';
+  }
   void add_gap(std::size_t at, std::string_view construct) {
     result_.gaps.push_back(GrammarGap{static_cast<std::uint32_t>(at), construct});
   }
@@ -76,7 +98,7 @@ class GapScanner {
     pos_ = p;
     if (blank) return;
     if (brackets_.empty() && !backslash_continued_) {
-      if (src_[p] != '#') statement_indent_ = column;
+      if (src_[p] != '#') start_statement(p, column);
     } else if (!brackets_.empty() && column < statement_indent_ && last_code_end_ != kNone) {
       join_to_last_code_line(p);
     }
@@ -84,10 +106,10 @@ class GapScanner {
   }
 
   void join_to_last_code_line(std::size_t content) {
-    for (std::size_t i = last_code_end_; i < content; ++i) result_.text[i] = ' ';
+    for (std::size_t i = last_code_end_; i < content; ++i) blank(i);
     // The joined line must not vanish into the previous line's comment.
     if (last_code_comment_ != kNone) {
-      for (std::size_t i = last_code_comment_; i < last_code_end_; ++i) result_.text[i] = ' ';
+      for (std::size_t i = last_code_comment_; i < last_code_end_; ++i) blank(i);
     }
     add_gap(content, kDedentedContinuation);
   }
@@ -96,6 +118,39 @@ class GapScanner {
     last_code_end_ = newline;
     last_code_comment_ = line_comment_start_;
     line_start_ = true;
+    // A logical line ends outside brackets; one ending in `:` opens a block (a comment after
+    // the colon leaves the last token unchanged).
+    if (brackets_.empty()) expect_indent_ = prev_.kind == TokenKind::Operator && prev_.text == ":";
+  }
+
+  // CPython's INDENT / DEDENT bookkeeping, which tree-sitter-python does not enforce: a
+  // statement indented without a block header, a dedent to a level never opened, or a block
+  // header whose next statement is not indented.
+  void start_statement(std::size_t content, std::size_t column) {
+    statement_indent_ = column;
+    last_statement_start_ = content;
+    std::size_t end = content;
+    while (end < src_.size() && is_name_char(src_[end])) ++end;
+    statement_keyword_ = src_.substr(content, end - content);
+    header_done_ = false;
+    const auto at = static_cast<std::uint32_t>(content);
+    if (expect_indent_) {
+      expect_indent_ = false;
+      if (column > indents_.back()) {
+        indents_.push_back(column);
+      } else {
+        indentation_error_ = IndentationError{at, "expected an indented block"};
+      }
+      return;
+    }
+    if (column > indents_.back()) {
+      indentation_error_ = IndentationError{at, "unexpected indent"};
+      return;
+    }
+    while (column < indents_.back()) indents_.pop_back();
+    if (column != indents_.back()) {
+      indentation_error_ = IndentationError{at, "unindent does not match any outer indentation level"};
+    }
   }
 
   void step() {
@@ -177,6 +232,7 @@ class GapScanner {
   }
 
   void scan_operator() {
+    if (src_[pos_] == ':' && brackets_.empty() && src_.substr(pos_, 2) != ":=") header_done_ = true;
     static constexpr std::string_view kThree[] = {"//=", ">>=", "<<=", "**=", "..."};
     static constexpr std::string_view kTwo[] = {"+=", "-=", "/=", "%=", "@=", "&=", "|=", "^=", "==", "!=",
                                                 "<=", ">=", "//", ">>", "<<", "->", ":="};
@@ -201,6 +257,7 @@ class GapScanner {
   // A star that starts a starred expression where a tuple element may stand: after `,`, after
   // an assignment `=` outside brackets, after `return` / `yield` / `in`, or first in a subscript.
   [[nodiscard]] bool star_may_start_element() const {
+    if (!statement_allows_starred_tuple()) return false;
     if (prev_.kind == TokenKind::Operator) {
       if (prev_.text == ",") return true;
       const bool assignment = prev_.text == "=" || (prev_.text.size() >= 2 && prev_.text.back() == '=' &&
@@ -211,6 +268,22 @@ class GapScanner {
     if (prev_.kind == TokenKind::Open) return prev_.text == "[";
     if (prev_.kind == TokenKind::Name) return prev_.text == "return" || prev_.text == "yield" || prev_.text == "in";
     return false;
+  }
+
+  // Statements where a starred tuple element is never valid (`assert x, *[1]`), or not before
+  // the header's colon (`if a, *[1]:`; the body of `if c: x = a, *[1]` may hold one).
+  [[nodiscard]] bool statement_allows_starred_tuple() const {
+    static constexpr std::string_view kNever[] = {"assert", "del", "global", "nonlocal", "import", "from", "raise"};
+    static constexpr std::string_view kNotInHeader[] = {"if",    "elif", "while", "with", "except",
+                                                        "class", "def",  "async", "lambda"};
+    for (std::string_view keyword : kNever) {
+      if (statement_keyword_ == keyword) return false;
+    }
+    if (header_done_) return true;
+    for (std::string_view keyword : kNotInHeader) {
+      if (statement_keyword_ == keyword) return false;
+    }
+    return true;
   }
 
   // The operand after the star is one the grammar cannot take after `*` in a tuple: a literal,
@@ -238,7 +311,7 @@ class GapScanner {
       return;
     }
     if (star_may_start_element() && operand_is_atom(pos_ + 1)) {
-      result_.text[pos_] = ' ';
+      blank(pos_);
       add_gap(pos_, kStarredAtom);
     }
     prev_ = {TokenKind::Operator, src_.substr(pos_, 1)};
@@ -323,7 +396,7 @@ class GapScanner {
       if (depth == 0 && c == ':') {
         ++pos_;
         if (pos_ < src_.size() && src_[pos_] == '=') {
-          result_.text[pos_] = ' ';
+          blank(pos_);
           add_gap(pos_ - 1, kFormatSpecFill);
         }
         scan_format_spec();
@@ -349,7 +422,14 @@ class GapScanner {
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
   std::string_view src_;
+  Mode mode_;
   GapRewrite result_;
+  std::optional<IndentationError> indentation_error_;
+  std::vector<std::size_t> indents_ = {0};
+  bool expect_indent_ = false;
+  std::string_view statement_keyword_;  // first word of the current logical line
+  bool header_done_ = false;            // a `:` outside brackets was seen on it
+  std::size_t last_statement_start_ = kNone;
   std::size_t pos_ = 0;
   bool line_start_ = true;
   bool backslash_continued_ = false;
@@ -363,6 +443,12 @@ class GapScanner {
 
 }  // namespace
 
-GapRewrite rewrite_grammar_gaps(std::string_view source) { return GapScanner(source).run(); }
+GapRewrite rewrite_grammar_gaps(std::string_view source) {
+  return GapScanner(source, GapScanner::Mode::Rewrite).rewrite();
+}
+
+std::optional<IndentationError> find_indentation_error(std::string_view source) {
+  return GapScanner(source, GapScanner::Mode::Indentation).indentation_error();
+}
 
 }  // namespace torchlint

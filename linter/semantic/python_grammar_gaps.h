@@ -5,6 +5,7 @@
 // rewritten text tells a grammar gap (the error disappears) from a real syntax error (it stays,
 // at the same byte offsets, since every rewrite keeps the length).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +31,14 @@ struct GapRewrite {
 //  - an f-string format spec that starts with `=` (`f"{x:=^10}"`, fill character `=`), which
 //    the grammar reads as `:=`: the `=` becomes a space.
 GapRewrite rewrite_grammar_gaps(std::string_view source);
+
+// The other direction: Python's indentation rules, which the grammar does not enforce
+// (tree-sitter-python accepts `  x = 1` at the top level, or `if c:` followed by an unindented
+// line). The first violation, as CPython's tokenizer would report it.
+struct IndentationError {
+  std::uint32_t start = 0;  // first byte of the offending statement
+  std::string_view message;
+};
+std::optional<IndentationError> find_indentation_error(std::string_view source);
 
 }  // namespace torchlint

@@ -21,6 +21,21 @@ std::optional<std::string_view> conventional_module(std::string_view name) {
   return std::nullopt;
 }
 
+// Calls `visit` on each named child of `node`, in order. A cursor steps from child to
+// child; ts_node_named_child(node, i) starts from the first child each time, which is
+// quadratic over a wide node (a 100,000-element tuple target).
+template <class Visit>
+void for_each_named_child(TSNode node, Visit&& visit) {
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      const TSNode child = ts_tree_cursor_current_node(&cursor);
+      if (ts_node_is_named(child)) visit(child);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
 bool starts_with_any(std::string_view text, std::initializer_list<std::string_view> prefixes) {
   for (auto prefix : prefixes) {
     if (text.starts_with(prefix)) return true;
@@ -40,16 +55,22 @@ std::string_view PythonModel::text(TSNode node) const { return node_text(node, s
 
 void PythonModel::add_bound_targets(TSNode target) {
   const PyKinds& k = py_kinds();
-  const KindId kind = kind_table(Language::Python).of(target);
-  if (kind == k.identifier) {
-    bound_.insert(text(target));
-    return;
-  }
-  if (kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern || kind == k.tuple ||
-      kind == k.list || kind == k.list_splat_pattern || kind == k.parenthesized_expression ||
-      kind == k.expression_list || kind == k.as_pattern_target) {
-    const std::uint32_t count = ts_node_named_child_count(target);
-    for (std::uint32_t i = 0; i < count; ++i) add_bound_targets(ts_node_named_child(target, i));
+  const KindTable& kinds = kind_table(Language::Python);
+  // An explicit stack, not recursion: targets nest as deep as the source does
+  // (`((((a)))) = ...` 100,000 levels deep must not overflow the stack).
+  std::vector<TSNode> pending{target};
+  while (!pending.empty()) {
+    const TSNode node = pending.back();
+    pending.pop_back();
+    if (ts_node_is_null(node)) continue;
+    const KindId kind = kinds.of(node);
+    if (kind == k.identifier) {
+      bound_.insert(text(node));
+    } else if (kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern || kind == k.tuple ||
+               kind == k.list || kind == k.list_splat_pattern || kind == k.parenthesized_expression ||
+               kind == k.expression_list || kind == k.as_pattern_target) {
+      for_each_named_child(node, [&](TSNode child) { pending.push_back(child); });
+    }
   }
 }
 
@@ -175,7 +196,7 @@ void PythonModel::collect(TSNode root) {
         } else if (kind == k.global_statement || kind == k.nonlocal_statement) {
           const std::uint32_t count = ts_node_named_child_count(node);
           for (std::uint32_t i = 0; i < count; ++i) add_bound_targets(ts_node_named_child(node, i));
-        } else if (kind == k.parameters || kind == kinds.named("lambda_parameters")) {
+        } else if (kind == k.parameters || kind == k.lambda_parameters) {
           const std::uint32_t count = ts_node_named_child_count(node);
           for (std::uint32_t i = 0; i < count; ++i) {
             TSNode parameter = ts_node_named_child(node, i);
@@ -286,51 +307,59 @@ bool PythonModel::returns_tensor(std::string_view qualified) {
 }
 
 bool PythonModel::is_tensor_annotation(TSNode annotation) const {
-  if (ts_node_is_null(annotation)) return false;
   const PyKinds& k = py_kinds();
   const KindTable& kinds = kind_table(Language::Python);
+  // Every accepted wrapper holds exactly one inner annotation (`X | None`, `Optional[X]`,
+  // `Float[X, "..."]`), so a loop follows the chain instead of recursing: a 100,000-deep
+  // `Optional[Optional[...]]` must not overflow the stack.
   TSNode node = annotation;
-  while (kinds.of(node) == k.type || kinds.of(node) == k.parenthesized_expression) {
-    if (ts_node_named_child_count(node) == 0) return false;
-    node = ts_node_named_child(node, 0);
-  }
-  const KindId kind = kinds.of(node);
-  if (kind == k.identifier || kind == k.attribute) {
-    auto qualified = qualified_name(node);
-    return qualified && *qualified == "torch.Tensor";
-  }
-  if (kind == k.binary_operator) {  // torch.Tensor | None
-    TSNode left = field_child(node, "left");
-    TSNode right = field_child(node, "right");
-    const bool left_none = kinds.of(left) == k.none;
-    const bool right_none = kinds.of(right) == k.none;
-    return (is_tensor_annotation(left) && right_none) || (left_none && is_tensor_annotation(right));
-  }
-  if (kind == k.union_type) {
-    if (ts_node_named_child_count(node) != 2) return false;
-    TSNode left = ts_node_named_child(node, 0);
-    TSNode right = ts_node_named_child(node, 1);
-    auto is_none = [&](TSNode n) { return text(n) == "None"; };
-    return (is_tensor_annotation(left) && is_none(right)) || (is_none(left) && is_tensor_annotation(right));
-  }
-  if (kind == k.subscript || kind == k.generic_type) {
-    TSNode value = kind == k.subscript ? field_child(node, "value") : ts_node_named_child(node, 0);
-    std::string name;
-    if (auto qualified = qualified_name(value)) name = *qualified;
-    else name = std::string(text(value));
-    // First element of the subscript.
-    TSNode first{};
-    if (kind == k.subscript) {
-      first = field_child(node, "subscript");
-    } else {
-      TSNode parameters = ts_node_named_child(node, 1);
-      if (!ts_node_is_null(parameters)) first = ts_node_named_child(parameters, 0);
+  while (!ts_node_is_null(node)) {
+    while (kinds.of(node) == k.type || kinds.of(node) == k.parenthesized_expression) {
+      if (ts_node_named_child_count(node) == 0) return false;
+      node = ts_node_named_child(node, 0);
     }
-    if (ts_node_is_null(first)) return false;
-    if (name == "typing.Optional" || name == "Optional" || name == "typing_extensions.Optional") {
-      return is_tensor_annotation(first);
+    const KindId kind = kinds.of(node);
+    if (kind == k.identifier || kind == k.attribute) {
+      auto qualified = qualified_name(node);
+      return qualified && *qualified == "torch.Tensor";
     }
-    if (name.starts_with("jaxtyping.")) return is_tensor_annotation(first);
+    if (kind == k.binary_operator) {  // torch.Tensor | None
+      TSNode left = field_child(node, "left");
+      TSNode right = field_child(node, "right");
+      if (ts_node_is_null(left) || ts_node_is_null(right)) return false;
+      if (kinds.of(right) == k.none) node = left;
+      else if (kinds.of(left) == k.none) node = right;
+      else return false;
+      continue;
+    }
+    if (kind == k.union_type) {
+      if (ts_node_named_child_count(node) != 2) return false;
+      TSNode left = ts_node_named_child(node, 0);
+      TSNode right = ts_node_named_child(node, 1);
+      if (text(right) == "None") node = left;
+      else if (text(left) == "None") node = right;
+      else return false;
+      continue;
+    }
+    if (kind == k.subscript || kind == k.generic_type) {
+      TSNode value = kind == k.subscript ? field_child(node, "value") : ts_node_named_child(node, 0);
+      if (ts_node_is_null(value)) return false;
+      std::string name;
+      if (auto qualified = qualified_name(value)) name = *qualified;
+      else name = std::string(text(value));
+      // First element of the subscript.
+      TSNode first{};
+      if (kind == k.subscript) {
+        first = field_child(node, "subscript");
+      } else {
+        TSNode parameters = ts_node_named_child(node, 1);
+        if (!ts_node_is_null(parameters)) first = ts_node_named_child(parameters, 0);
+      }
+      const bool optional = name == "typing.Optional" || name == "Optional" || name == "typing_extensions.Optional";
+      if (!optional && !name.starts_with("jaxtyping.")) return false;
+      node = first;
+      continue;
+    }
     return false;
   }
   return false;
@@ -343,13 +372,18 @@ bool PythonModel::is_tensor_name(const FunctionInfo* scope, std::string_view nam
 void PythonModel::record_tensor_targets(TSNode left, std::unordered_set<std::string_view>& names) const {
   const PyKinds& k = py_kinds();
   const KindTable& kinds = kind_table(Language::Python);
-  const KindId kind = kinds.of(left);
-  if (kind == k.identifier) {
-    names.insert(text(left));
-  } else if (kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern ||
-             kind == k.parenthesized_expression || kind == k.tuple || kind == k.list) {
-    const std::uint32_t count = ts_node_named_child_count(left);
-    for (std::uint32_t i = 0; i < count; ++i) record_tensor_targets(ts_node_named_child(left, i), names);
+  std::vector<TSNode> pending{left};  // explicit stack: targets nest arbitrarily deep
+  while (!pending.empty()) {
+    const TSNode node = pending.back();
+    pending.pop_back();
+    if (ts_node_is_null(node)) continue;
+    const KindId kind = kinds.of(node);
+    if (kind == k.identifier) {
+      names.insert(text(node));
+    } else if (kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern ||
+               kind == k.parenthesized_expression || kind == k.tuple || kind == k.list) {
+      for_each_named_child(node, [&](TSNode child) { pending.push_back(child); });
+    }
   }
 }
 

@@ -71,13 +71,35 @@ std::string grammar_gap_message(const SourceFile& file, const GrammarGap& gap) {
          "there (this is not a syntax error)";
 }
 
+// The grammar accepts any indentation; CPython does not. An indentation error is a real
+// syntax error, reported when it comes before the first parse error (or there is none).
+std::optional<ErrorSite> indentation_site(const SourceFile& file, std::string& message) {
+  auto error = find_indentation_error(file.text());
+  if (!error) return std::nullopt;
+  message = "syntax error: " + std::string(error->message);
+  const std::string_view line = file.lines().line(file.lines().row_of(error->start));
+  const auto line_end = static_cast<std::uint32_t>(line.data() - file.text().data() + line.size());
+  return ErrorSite{error->start, line_end, {}};
+}
+
 }  // namespace
 
 std::optional<Diagnostic> find_syntax_error(const SourceFile& file, TSNode root) {
-  if (!ts_node_has_error(root)) return std::nullopt;
-  ErrorSite site = site_of(first_error(root));
+  const bool python = file.language() == Language::Python;
+  std::string indentation_message;
+  std::optional<ErrorSite> indentation = python ? indentation_site(file, indentation_message) : std::nullopt;
+  if (!ts_node_has_error(root) && !indentation) return std::nullopt;
+  ErrorSite site = indentation ? *indentation : ErrorSite{};
   PythonVerdict verdict;
-  if (file.language() == Language::Python) verdict = classify_python_error(file.text(), site);
+  if (ts_node_has_error(root)) {
+    ErrorSite parse_site = site_of(first_error(root));
+    if (python) verdict = classify_python_error(file.text(), parse_site);
+    if (!indentation || (!verdict.grammar_gap && parse_site.start < indentation->start)) {
+      site = parse_site;
+      indentation.reset();
+    }
+  }
+  if (indentation) verdict = {};
   const std::uint32_t start = site.start;
   std::uint32_t end = site.end;
   // Keep the span on its first line: an ERROR node can swallow the rest of the file.
@@ -86,7 +108,9 @@ std::optional<Diagnostic> find_syntax_error(const SourceFile& file, TSNode root)
   const auto line_end = static_cast<std::uint32_t>(line.data() - file.text().data() + line.size());
   if (end > line_end && line_end >= start) end = line_end;
   std::string message;
-  if (!site.expected.empty()) {
+  if (indentation) {
+    message = std::move(indentation_message);
+  } else if (!site.expected.empty()) {
     message = "syntax error: expected `" + site.expected + "`";
   } else {
     message = "syntax error: unexpected input";

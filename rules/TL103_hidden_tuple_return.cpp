@@ -23,7 +23,7 @@ bool returns_tuple_display(TSNode statement, const KindTable& kinds) {
   std::uint32_t elements = 0;
   const std::uint32_t count = ts_node_named_child_count(value);
   for (std::uint32_t i = 0; i < count; ++i) {
-    if (kinds.of(ts_node_named_child(value, i)) != k.comment) ++elements;
+    if (!ts_node_is_extra(ts_node_named_child(value, i))) ++elements;
   }
   return elements >= 2;
 }
@@ -55,7 +55,7 @@ void check_python(TSNode definition, Context& context) {
   TSNode annotation = return_annotation(*info);
   if (!ts_node_is_null(annotation) && is_fixed_tuple_type(context.py(), annotation)) {
     context.report(annotation, "`" + name + "` is annotated to return a plain tuple (`" +
-                                   std::string(context.text(annotation)) +
+                                   annotation_spelling(context.py(), annotation) +
                                    "`); return a NamedTuple so that callers get named fields");
     return;
   }

@@ -15,7 +15,7 @@ void check_python(TSNode definition, Context& context) {
   for (const ParameterInfo& parameter : signature_parameters(context.py(), *info)) {
     if (ts_node_is_null(parameter.annotation) || !is_fixed_tuple_type(context.py(), parameter.annotation)) continue;
     context.report(parameter.node, "parameter `" + std::string(parameter.spelled) + "` is a plain tuple (`" +
-                                       std::string(context.text(parameter.annotation)) +
+                                       annotation_spelling(context.py(), parameter.annotation) +
                                        "`); take a NamedTuple or separate named parameters");
   }
 }

@@ -30,7 +30,7 @@ void check_python(TSNode call, Context& context) {
   const std::uint32_t count = ts_node_named_child_count(arguments);
   for (std::uint32_t i = 0; i < count && ts_node_is_null(first); ++i) {
     TSNode argument = ts_node_named_child(arguments, i);
-    if (context.kind(argument) != k.comment) first = argument;
+    if (!ts_node_is_extra(argument)) first = argument;
   }
   if (ts_node_is_null(first)) return;
   if (context.kind(first) == k.keyword_argument) first = field_child(first, "value");

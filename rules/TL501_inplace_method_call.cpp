@@ -3,6 +3,8 @@
 
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/parse/cpp_kinds.h"
+#include "linter/semantic/cpp_model.h"
 #include "linter/semantic/inplace.h"
 #include "linter/semantic/python_model.h"
 
@@ -48,6 +50,26 @@ void check_python(TSNode call, Context& context) {
     if (!is_inplace_torch_function(*qualified) && !tensor_method) return;
   } else if (context.kind(callee) != k.attribute || !is_inplace_method_name(name)) {
     return;
+  }
+  context.report(name_node, message_for(name));
+}
+
+// C++: `x.add_(y)` / `x->add_(y)` with an in-place tensor method name, and `torch::relu_(x)` /
+// `at::add_(...)` (any `torch::` / `at::` function ending in a single `_`).
+void check_cpp(TSNode call, Context& context) {
+  const CppModel& model = *context.cpp();
+  const CppKinds& k = cpp_kinds();
+  TSNode callee = field_child(call, "function");
+  TSNode name_node = callee_name_node(callee);
+  if (ts_node_is_null(name_node)) return;
+  const std::string_view name = context.text(name_node);
+  if (!has_inplace_suffix(name)) return;
+  if (context.kind(callee) == k.field_expression) {
+    if (!is_inplace_method_name(name) || is_allowed_inplace(name, {}, context.settings())) return;
+  } else {
+    const std::string qualified = model.qualified_name(callee, context.ancestors());
+    if (!qualified.starts_with("torch::") && !qualified.starts_with("at::")) return;
+    if (is_allowed_inplace(name, qualified, context.settings())) return;
   }
   context.report(name_node, message_for(name));
 }
@@ -104,6 +126,33 @@ def normalize(x: torch.Tensor) -> torch.Tensor:
     return torch.relu(x)
 ```
 
+## C++
+In LibTorch sources (`.cpp .cc .cxx .h .hpp .hh .cu .cuh`) the same method names are flagged when
+called as `x.name_(...)` or `x->name_(...)` (also `x.template name_<T>(...)`), and any function
+of `torch::` or `at::` whose name ends in a single `_` (`torch::relu_(x)`, `at::add_(...)`),
+also when `using namespace torch;`, `using torch::relu_;` or a namespace alias spells it
+shorter. The report points at the method or function name.
+
+```cpp
+torch::Tensor normalize(torch::Tensor x) {
+  x.sub_(x.mean());
+  x.div_(x.std());
+  return torch::relu_(x);
+}
+```
+
+Use instead:
+```cpp
+torch::Tensor normalize(const torch::Tensor& x) {
+  auto y = (x - x.mean()) / x.std();
+  return torch::relu(y);
+}
+```
+
+`p.requires_grad_(false)`, `p.set_requires_grad(false)`, `torch::nn::init::*_` and
+`torch::nn::utils::clip_grad_norm_` / `clip_grad_value_` are allowed, as in Python. Functions of
+the file's own (`my_helper_(x)`) and of other namespaces are not flagged.
+
 ## Explicitly requested in-place code
 Suppress the line: `x.add_(y)  # noqa: TL501` (C++: `// NOLINT(TL501)`), or add the
 method or qualified name to the allow-list.
@@ -113,7 +162,7 @@ method or qualified name to the allow-list.
   (`"torch.nn.init.trunc_normal_"`) added to the allow-list.
 )md"},
       .python = {.kinds = {"call"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"call_expression"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

@@ -59,6 +59,19 @@ TSNode unparenthesized(TSNode node, const Context& context) {
   return node;
 }
 
+// The condition of `body if condition else alternative`: its second named child that is not a
+// comment (a parenthesised conditional may hold comments between its parts).
+TSNode conditional_condition(TSNode conditional, const Context& context) {
+  std::uint32_t seen = 0;
+  const std::uint32_t count = ts_node_named_child_count(conditional);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(conditional, i);
+    if (context.kind(child) == py_kinds().comment) continue;
+    if (++seen == 2) return child;
+  }
+  return {};
+}
+
 // True when `node` (the keyword or call being visited) lies inside a branch — not the
 // condition — of a conditional expression of the same statement:
 // `torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")` chooses a device.
@@ -69,7 +82,10 @@ bool inside_conditional_branch(TSNode node, const Context& context) {
   for (auto it = ancestors.rbegin(); it != ancestors.rend(); ++it) {
     const KindId kind = context.kind(*it);
     if (kind == k.block || kind == k.module || kind == k.lambda || kind == k.function_definition) return false;
-    if (kind == k.conditional_expression && !ts_node_eq(ts_node_named_child(*it, 1), child)) return true;
+    if (kind == k.conditional_expression && !ts_node_eq(conditional_condition(*it, context), child) &&
+        context.kind(child) != k.comment) {
+      return true;
+    }
     child = *it;
   }
   return false;

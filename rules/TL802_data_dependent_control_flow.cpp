@@ -37,12 +37,22 @@ bool contains_value_read(TSNode condition, const Context& context) {
   return found;
 }
 
+// The condition of `body if condition else alternative`: its second named child that is not a
+// comment (a parenthesised conditional may hold comments between its parts).
+TSNode conditional_condition(TSNode conditional, const Context& context) {
+  std::uint32_t seen = 0;
+  const std::uint32_t count = ts_node_named_child_count(conditional);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(conditional, i);
+    if (context.kind(child) == py_kinds().comment) continue;
+    if (++seen == 2) return child;
+  }
+  return {};
+}
+
 TSNode condition_of(TSNode node, const Context& context) {
   const PyKinds& k = py_kinds();
-  if (context.kind(node) == k.conditional_expression) {
-    // `body if condition else alternative`: the second expression (comments cannot sit inside).
-    return ts_node_named_child_count(node) >= 2 ? ts_node_named_child(node, 1) : TSNode{};
-  }
+  if (context.kind(node) == k.conditional_expression) return conditional_condition(node, context);
   return field_child(node, "condition");
 }
 

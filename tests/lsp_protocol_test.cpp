@@ -354,5 +354,24 @@ TEST(LspProtocol, ConfigurationIsReadPerDocument) {
   EXPECT_EQ(session.published()["diagnostics"].size(), 1u);
 }
 
+TEST(LspProtocol, BrokenConfigurationIsShownNotFatal) {
+  Workspace ws;
+  ws.dir.write("torchlint.toml", "select = 5\n");
+  LspSession session({"--debounce-ms", "0"});
+  session.initialize(ws.root_uri);
+  session.notify("textDocument/didOpen", open_params(ws.file_uri, kSource));
+  EXPECT_EQ(session.published()["diagnostics"], json::array());
+  const auto shown = std::find_if(session.seen.begin(), session.seen.end(), [](const json& message) {
+    return message.value("method", "") == "window/showMessage";
+  });
+  ASSERT_NE(shown, session.seen.end());
+  EXPECT_EQ((*shown)["params"]["type"], 1);
+  EXPECT_NE((*shown)["params"]["message"].get<std::string>().find("torchlint.toml"), std::string::npos);
+  // Fixed and saved: the document is linted again.
+  ws.dir.write("torchlint.toml", "select = [\"TL501\"]\n");
+  session.notify("textDocument/didSave", {{"textDocument", {{"uri", ws.file_uri}}}});
+  EXPECT_EQ(session.published()["diagnostics"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace torchlint

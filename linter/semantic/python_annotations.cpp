@@ -63,7 +63,7 @@ std::optional<SubscriptedAnnotation> subscripted_annotation(TSNode annotation) {
     const std::uint32_t count = ts_node_named_child_count(parameters);
     for (std::uint32_t i = 0; i < count; ++i) {
       TSNode argument = ts_node_named_child(parameters, i);
-      if (python_kinds().of(argument) != k.comment) result.arguments.push_back(argument);
+      if (!ts_node_is_extra(argument)) result.arguments.push_back(argument);
     }
     return result;
   }
@@ -135,6 +135,23 @@ bool is_plain_tensor_annotation(const PythonModel& model, TSNode annotation) {
            (is_none(model, arguments[0]) && is_torch_tensor(model, arguments[1]));
   }
   return false;
+}
+
+std::string annotation_spelling(const PythonModel& model, TSNode annotation, std::size_t max_length) {
+  std::string result;
+  bool space = false;
+  for (char c : model.text(annotation)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\') {
+      space = true;
+      continue;
+    }
+    // No space right inside brackets: `tuple[\n    int,\n]` reads `tuple[int,]`.
+    if (space && !result.empty() && result.back() != '[' && result.back() != '(' && c != ']' && c != ')') result += ' ';
+    space = false;
+    result += c;
+  }
+  if (result.size() > max_length) result = result.substr(0, max_length) + "...";
+  return result;
 }
 
 void for_each_bare_annotation_name(TSNode annotation, const std::function<void(TSNode)>& visit) {

@@ -39,6 +39,10 @@ bool is_dict_type(const PythonModel& model, TSNode annotation);
 // `torch.Tensor | None`; not jaxtyping annotations, containers or string annotations.
 bool is_plain_tensor_annotation(const PythonModel& model, TSNode annotation);
 
+// The annotation's text on one line (whitespace runs collapsed), shortened to about
+// `max_length` characters, for messages.
+std::string annotation_spelling(const PythonModel& model, TSNode annotation, std::size_t max_length = 60);
+
 // Calls `visit(identifier)` for each bare name used in the annotation: identifiers that are
 // not the first name of a dotted name (`nn` in `nn.Module`), not an attribute name, and not
 // inside a string, a call (`Annotated[..., Field(gt=0)]`) or a keyword argument's name.

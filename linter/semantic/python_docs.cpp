@@ -135,11 +135,13 @@ bool is_dash_line(std::string_view line) {
   return line.size() >= 2 && line.find_first_not_of('-') == std::string_view::npos;
 }
 
-// `Args:`, `Raises:`, `Example:`, `See Also:`: a Google-style section header.
+// `Args:`, `Raises:`, `Example:`, `See Also:` (and reST's `Examples::`): a Google-style
+// section header.
 bool is_google_header(std::string_view line) {
   line = strip_quotes(line);
   if (line.size() < 2 || line.back() != ':' || !std::isupper(static_cast<unsigned char>(line.front()))) return false;
   line.remove_suffix(1);
+  if (line.ends_with(':')) line.remove_suffix(1);
   return std::all_of(line.begin(), line.end(),
                      [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == ' '; });
 }

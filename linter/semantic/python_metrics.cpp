@@ -17,7 +17,7 @@ constexpr int kMaxDepth = 1000;
 
 const KindTable& python_kinds() { return kind_table(Language::Python); }
 
-// The statements of a block (or module), comments skipped; decorated definitions unwrapped.
+// The statements of a block (or module), extras skipped; decorated definitions unwrapped.
 std::vector<TSNode> statements_of(TSNode block) {
   std::vector<TSNode> statements;
   if (ts_node_is_null(block)) return statements;
@@ -25,8 +25,8 @@ std::vector<TSNode> statements_of(TSNode block) {
   const std::uint32_t count = ts_node_named_child_count(block);
   for (std::uint32_t i = 0; i < count; ++i) {
     TSNode child = ts_node_named_child(block, i);
+    if (ts_node_is_extra(child)) continue;  // comments, line continuations
     const KindId kind = python_kinds().of(child);
-    if (kind == k.comment) continue;
     if (kind == k.decorated_definition) child = field_child(child, "definition");
     if (!ts_node_is_null(child)) statements.push_back(child);
   }

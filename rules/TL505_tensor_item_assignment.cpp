@@ -1,7 +1,5 @@
 // TL505 tensor-item-assignment: `x[mask] = 0` writes into a tensor in place.
-#include <algorithm>
 #include <string>
-#include <vector>
 
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
@@ -22,32 +20,22 @@ std::string_view subscripted_tensor(TSNode target, const Context& context) {
 }
 
 // Searches a target, or each element of a tuple / list target (`x[0], y = ...`), in
-// source order. An explicit stack, not recursion: `((((x[0])))) = 1` nested 100,000
-// deep must not overflow the stack.
+// source order (find_first: no recursion, so 100,000-deep targets cannot overflow the stack).
 std::string_view written_tensor(TSNode target, const Context& context) {
   const PyKinds& k = py_kinds();
-  std::vector<TSNode> pending{target};
-  while (!pending.empty()) {
-    const TSNode node = pending.back();
-    pending.pop_back();
-    if (ts_node_is_null(node)) continue;
-    const KindId kind = context.kind(node);
-    if (kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern || kind == k.tuple ||
-        kind == k.list || kind == k.parenthesized_expression) {
-      const std::size_t first = pending.size();
-      TSTreeCursor cursor = ts_tree_cursor_new(node);
-      for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
-        const TSNode child = ts_tree_cursor_current_node(&cursor);
-        if (ts_node_is_named(child)) pending.push_back(child);
-      }
-      ts_tree_cursor_delete(&cursor);
-      std::reverse(pending.begin() + static_cast<std::ptrdiff_t>(first), pending.end());  // first child on top
-      continue;
-    }
-    const std::string_view name = subscripted_tensor(node, context);
-    if (!name.empty()) return name;
-  }
-  return {};
+  std::string_view name;
+  find_first(
+      target,
+      [&](TSNode node) {
+        const KindId kind = context.kind(node);
+        return kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern || kind == k.tuple ||
+               kind == k.list || kind == k.parenthesized_expression;
+      },
+      [&](TSNode node) {
+        name = subscripted_tensor(node, context);
+        return !name.empty();
+      });
+  return name;
 }
 
 void check_python(TSNode assignment, Context& context) {

@@ -6,18 +6,21 @@ namespace torchlint::rules {
 namespace {
 
 // True when an assignment target (or any element of a tuple/list target) is `<expr>.requires_grad`.
+// find_first: no recursion, so 100,000-deep tuple targets cannot overflow the stack.
 bool targets_requires_grad(TSNode target, const Context& context) {
   const PyKinds& k = py_kinds();
-  const KindId kind = context.kind(target);
-  if (kind == k.attribute) return context.text(field_child(target, "attribute")) == "requires_grad";
-  if (kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern || kind == k.tuple ||
-      kind == k.list || kind == k.parenthesized_expression || kind == k.expression_list) {
-    const std::uint32_t count = ts_node_named_child_count(target);
-    for (std::uint32_t i = 0; i < count; ++i) {
-      if (targets_requires_grad(ts_node_named_child(target, i), context)) return true;
-    }
-  }
-  return false;
+  const TSNode found = find_first(
+      target,
+      [&](TSNode node) {
+        const KindId kind = context.kind(node);
+        return kind == k.pattern_list || kind == k.tuple_pattern || kind == k.list_pattern || kind == k.tuple ||
+               kind == k.list || kind == k.parenthesized_expression || kind == k.expression_list;
+      },
+      [&](TSNode node) {
+        return context.kind(node) == k.attribute &&
+               context.text(field_child(node, "attribute")) == "requires_grad";
+      });
+  return !ts_node_is_null(found);
 }
 
 // Plain, annotated and chained assignments (`a.requires_grad = b.requires_grad = False` is two

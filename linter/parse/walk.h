@@ -3,6 +3,8 @@
 // nesting cannot overflow the stack.
 #include <tree_sitter/api.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <vector>
 
 namespace torchlint {
@@ -49,6 +51,40 @@ inline TSNode field_child(TSNode node, const char* field) {
   const TSFieldId id = ts_language_field_id_for_name(language, field, static_cast<uint32_t>(__builtin_strlen(field)));
   cache.push_back({language, field, id});
   return ts_node_child_by_field_id(node, id);
+}
+
+// Calls `visit(child)` on each named child of `node`, in order. A cursor steps from child
+// to child; a loop over ts_node_named_child(node, i) restarts from the first child each
+// time, which is quadratic over a wide node (a 100,000-element tuple).
+template <class Visit>
+void for_each_named_child(TSNode node, Visit&& visit) {
+  if (ts_node_is_null(node)) return;
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+    const TSNode child = ts_tree_cursor_current_node(&cursor);
+    if (ts_node_is_named(child)) visit(child);
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+// The first node in source order under `root` (itself included) for which `match(node)`
+// holds, looking into the named children only of nodes for which `descend(node)` holds
+// (e.g. tuple and list targets); null when none. An explicit stack, not recursion:
+// targets nest as deep as the source does, and 100,000 levels must not overflow the stack.
+template <class Descend, class Match>
+TSNode find_first(TSNode root, Descend&& descend, Match&& match) {
+  std::vector<TSNode> pending{root};
+  while (!pending.empty()) {
+    const TSNode node = pending.back();
+    pending.pop_back();
+    if (ts_node_is_null(node)) continue;
+    if (match(node)) return node;
+    if (!descend(node)) continue;
+    const std::size_t first = pending.size();
+    for_each_named_child(node, [&](TSNode child) { pending.push_back(child); });
+    std::reverse(pending.begin() + static_cast<std::ptrdiff_t>(first), pending.end());  // first child on top
+  }
+  return TSNode{};
 }
 
 }  // namespace torchlint

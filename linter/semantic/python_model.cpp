@@ -21,21 +21,6 @@ std::optional<std::string_view> conventional_module(std::string_view name) {
   return std::nullopt;
 }
 
-// Calls `visit` on each named child of `node`, in order. A cursor steps from child to
-// child; ts_node_named_child(node, i) starts from the first child each time, which is
-// quadratic over a wide node (a 100,000-element tuple target).
-template <class Visit>
-void for_each_named_child(TSNode node, Visit&& visit) {
-  TSTreeCursor cursor = ts_tree_cursor_new(node);
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      const TSNode child = ts_tree_cursor_current_node(&cursor);
-      if (ts_node_is_named(child)) visit(child);
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
-  }
-  ts_tree_cursor_delete(&cursor);
-}
-
 bool starts_with_any(std::string_view text, std::initializer_list<std::string_view> prefixes) {
   for (auto prefix : prefixes) {
     if (text.starts_with(prefix)) return true;

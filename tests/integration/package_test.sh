@@ -27,8 +27,11 @@ if command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null; then
     { cat "$work/cpack-deb.log"; fail "cpack -G DEB failed"; }
   deb="$(ls "$work"/deb/torchlint_*.deb)"
   echo "package: $deb"
-  dpkg-deb -c "$deb" | grep -q ' ./usr/bin/torchlint$' || fail "no /usr/bin/torchlint in the .deb"
-  dpkg-deb -c "$deb" | grep -q ' ./usr/share/doc/torchlint/integrations.md$' || fail "no docs in the .deb"
-  dpkg-deb -f "$deb" Depends | grep -q 'libstdc++6' || fail "the .deb declares no dependencies"
+  dpkg-deb -c "$deb" >"$work/deb.list"
+  grep -q ' ./usr/bin/torchlint$' "$work/deb.list" || { cat "$work/deb.list"; fail "no /usr/bin/torchlint in the .deb"; }
+  grep -q ' ./usr/share/doc/torchlint/integrations.md$' "$work/deb.list" || fail "no docs in the .deb"
+  depends="$(dpkg-deb -f "$deb" Depends)"
+  echo "Depends: $depends"
+  grep -q 'libstdc++6' <<<"$depends" || fail "the .deb declares no dependencies"
 fi
 echo "PASS: packages"

@@ -19,6 +19,35 @@ tree-sitter grammar cannot parse: those get this code at level *note*, with a me
 the construct is not understood and that rules were skipped there. A file CPython compiles is
 never called a syntax error.
 
+The grammar gaps torchlint knows (tree-sitter-python 0.25):
+
+- a starred literal, display or unary expression as an element of an unparenthesized tuple:
+  `host, *rest = endpoint, *[]` (in the torch tree), `return a, *(b, c)`, `x[*[0]]`;
+- a continuation line inside brackets indented less than its statement
+  (`if c:` / `    total = (a +` / `b)`): Python ignores indentation inside brackets;
+- an f-string format spec with the fill character `=` (`f"{title:=^40}"`), which the grammar
+  reads as `:=`.
+
+How it decides: when a file does not parse, these constructs are rewritten (byte for byte, into
+text the grammar accepts and that means the same to CPython) and the file is parsed again. If
+the errors are gone, the file is valid Python and gets the note, at the first error node of the
+original parse. If an error remains, it is a real one and is reported as an error where it is.
+
+The other direction: the grammar accepts any indentation, CPython does not. Indentation errors
+are errors too: *unexpected indent*, *unindent does not match any outer indentation level*,
+*expected an indented block* (a block header followed by an unindented line, or at the end of
+the file), reported at the offending statement.
+
+```python
+def f(:          # error: syntax error: expected `)`
+    pass
+
+x = 1
+    y = 2        # error: syntax error: unexpected indent
+
+host, *rest = endpoint, *[]   # note: construct not understood; rules were skipped there
+```
+
 In C, C++ and CUDA files this code is always a *note*: parse trouble there usually comes from
 macros the preprocessor would expand, and the compiler is the judge of syntax.
 

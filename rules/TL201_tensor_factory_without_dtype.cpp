@@ -1,9 +1,13 @@
 // TL201 tensor-factory-without-dtype: `torch.zeros(3)` leaves the dtype to a global default.
 // The Python check is below; the C++ check (torch:: / at:: factories) sits beside it.
+#include <algorithm>
+#include <iterator>
 #include <string>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_model.h"
 #include "linter/semantic/python_model.h"
 #include "linter/semantic/torch_api.h"
 
@@ -63,6 +67,158 @@ void check_python(TSNode call, Context& context) {
   context.report(name, "`" + *qualified +
                            "` without `dtype=` takes the global default dtype; pass it explicitly (e.g. "
                            "`dtype=torch.float32`)");
+}
+
+// ----- C++ -----
+
+std::string_view last_name(std::string_view qualified) {
+  const std::size_t pos = qualified.rfind("::");
+  return pos == std::string_view::npos ? qualified : qualified.substr(pos + 2);
+}
+
+bool in_torch_namespace(std::string_view qualified) {
+  return qualified.starts_with("torch::") || qualified.starts_with("at::") || qualified.starts_with("c10::");
+}
+
+// `torch::kFloat32`, `at::kHalf`, `c10::ScalarType::BFloat16`, `torch::Dtype::Float`.
+bool is_cpp_dtype_constant(std::string_view qualified) {
+  static constexpr std::string_view kDtypes[] = {
+      "kByte",    "kChar",    "kShort",    "kInt",          "kLong",        "kHalf",        "kFloat",
+      "kDouble",  "kBool",    "kBFloat16", "kComplexHalf",  "kComplexFloat", "kComplexDouble", "kQInt8",
+      "kQUInt8",  "kQInt32",  "kQUInt4x2", "kQUInt2x4",     "kUInt8",       "kInt8",        "kInt16",
+      "kInt32",   "kInt64",   "kUInt16",   "kUInt32",       "kUInt64",      "kFloat16",     "kFloat32",
+      "kFloat64", "kComplex32", "kComplex64", "kComplex128", "kFloat8_e5m2", "kFloat8_e4m3fn",
+      "kFloat8_e5m2fnuz", "kFloat8_e4m3fnuz"};
+  if (!in_torch_namespace(qualified)) return false;
+  if (qualified.find("::ScalarType::") != std::string_view::npos || qualified.find("::Dtype::") != std::string_view::npos) {
+    return true;
+  }
+  const std::string_view name = last_name(qualified);
+  return std::find(std::begin(kDtypes), std::end(kDtypes), name) != std::end(kDtypes);
+}
+
+// `torch::kCUDA`, `at::kCPU`, `c10::DeviceType::CUDA`, ...
+bool is_cpp_device_constant(std::string_view qualified) {
+  static constexpr std::string_view kDevices[] = {"kCPU", "kCUDA", "kMPS",   "kXPU",  "kHIP",  "kMeta", "kVulkan",
+                                                  "kXLA", "kLazy", "kMTIA",  "kHPU",  "kIPU",  "kVE",   "kMKLDNN",
+                                                  "kOpenGL", "kOpenCL", "kIDEEP", "kFPGA", "kORT", "kPrivateUse1"};
+  if (!in_torch_namespace(qualified)) return false;
+  if (qualified.find("::DeviceType::") != std::string_view::npos) return true;
+  const std::string_view name = last_name(qualified);
+  return std::find(std::begin(kDevices), std::end(kDevices), name) != std::end(kDevices);
+}
+
+bool is_device_class(std::string_view qualified) {
+  return qualified == "torch::Device" || qualified == "at::Device" || qualified == "c10::Device";
+}
+
+TSNode unparenthesized_cpp(TSNode node, const Context& context) {
+  while (!ts_node_is_null(node) && context.kind(node) == cpp_kinds().parenthesized_expression &&
+         ts_node_named_child_count(node) == 1) {
+    node = ts_node_named_child(node, 0);
+  }
+  return node;
+}
+
+// A TensorOptions expression built in the call without a dtype: a chain of option setters
+// (`.device(d)`, `.requires_grad(b)`, `.layout(l)`, `.pinned_memory(b)`, `.memory_format(m)`)
+// rooted at `torch::TensorOptions()` (or with a device argument), `torch::device(d)`,
+// `torch::requires_grad(...)`, `torch::layout(...)`, `torch::memory_format(...)`.
+bool is_options_without_dtype(TSNode node, const Context& context) {
+  const CppKinds& k = cpp_kinds();
+  const CppModel& model = *context.cpp();
+  static constexpr std::string_view kSetters[] = {"device",        "requires_grad", "layout",
+                                                  "pinned_memory", "memory_format", "device_index"};
+  for (int guard = 0; guard < 64; ++guard) {
+    node = unparenthesized_cpp(node, context);
+    if (context.kind(node) != k.call_expression) return false;
+    TSNode callee = field_child(node, "function");
+    if (context.kind(callee) == k.field_expression) {
+      const std::string_view setter = context.text(callee_name_node(callee));
+      if (std::find(std::begin(kSetters), std::end(kSetters), setter) == std::end(kSetters)) return false;
+      node = field_child(callee, "argument");
+      continue;
+    }
+    const std::string qualified = model.qualified_name(callee, context.ancestors());
+    const std::string_view name = last_name(qualified);
+    if (qualified.starts_with("torch::") || qualified.starts_with("at::") || qualified.starts_with("c10::")) {
+      if (name == "TensorOptions") {
+        TSNode arguments = field_child(node, "arguments");
+        if (ts_node_named_child_count(arguments) == 0) return true;
+        TSNode first = ts_node_named_child(arguments, 0);
+        const KindId first_kind = context.kind(first);
+        if (first_kind == k.string_literal) return true;
+        return (first_kind == k.qualified_identifier || first_kind == k.identifier) &&
+               is_cpp_device_constant(model.qualified_name(first, context.ancestors()));
+      }
+      return name == "device" || name == "requires_grad" || name == "layout" || name == "memory_format";
+    }
+    return false;
+  }
+  return false;
+}
+
+bool is_literal_kind(KindId kind) {
+  const CppKinds& k = cpp_kinds();
+  return kind == k.number_literal || kind == k.string_literal || kind == k.raw_string_literal ||
+         kind == k.concatenated_string || kind == k.char_literal || kind == k.user_defined_literal ||
+         kind == k.true_ || kind == k.false_;
+}
+
+// Can the last argument of a LibTorch factory carry no dtype, by what the syntax shows?
+bool cannot_carry_dtype(TSNode argument, const Context& context) {
+  const CppKinds& k = cpp_kinds();
+  const CppModel& model = *context.cpp();
+  argument = unparenthesized_cpp(argument, context);
+  const KindId kind = context.kind(argument);
+  const std::string_view text = context.text(argument);
+  if (text.find(".dtype(") != std::string_view::npos || text.find("::dtype(") != std::string_view::npos) return false;
+  if (is_literal_kind(kind) || kind == k.initializer_list) return true;
+  if (kind == k.binary_expression) {
+    const std::string_view op = context.text(field_child(argument, "operator"));
+    static constexpr std::string_view kArithmetic[] = {"+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^"};
+    return std::find(std::begin(kArithmetic), std::end(kArithmetic), op) != std::end(kArithmetic);
+  }
+  if (kind == k.unary_expression) {
+    const std::string_view op = context.text(field_child(argument, "operator"));
+    return op == "-" || op == "+" || op == "~";
+  }
+  if (kind == k.identifier || kind == k.qualified_identifier) {
+    return is_cpp_device_constant(model.qualified_name(argument, context.ancestors()));
+  }
+  if (kind == k.compound_literal_expression) {
+    return is_device_class(model.qualified_name(field_child(argument, "type"), context.ancestors()));
+  }
+  if (kind == k.call_expression) {
+    TSNode callee = field_child(argument, "function");
+    if (context.kind(callee) != k.field_expression &&
+        is_device_class(model.qualified_name(callee, context.ancestors()))) {
+      return true;
+    }
+    return is_options_without_dtype(argument, context);
+  }
+  return false;
+}
+
+// C++: `torch::` / `at::` + factory name (or `from_blob`) whose last argument cannot be a dtype.
+void check_cpp(TSNode call, Context& context) {
+  TSNode callee = field_child(call, "function");
+  if (ts_node_is_null(callee) || context.kind(callee) == cpp_kinds().field_expression) return;
+  const std::string qualified = context.cpp()->qualified_name(callee, context.ancestors());
+  std::string_view rest;
+  if (qualified.starts_with("torch::")) rest = std::string_view(qualified).substr(7);
+  if (qualified.starts_with("at::")) rest = std::string_view(qualified).substr(4);
+  if (rest.empty() || rest.find("::") != std::string_view::npos) return;
+  if (!is_tensor_factory_name(rest) && rest != "from_blob") return;
+  TSNode arguments = field_child(call, "arguments");
+  if (ts_node_is_null(arguments)) return;
+  const std::uint32_t count = ts_node_named_child_count(arguments);
+  // LibTorch: only the last argument can be the options, and never the first.
+  if (count >= 2 && !cannot_carry_dtype(ts_node_named_child(arguments, count - 1), context)) return;
+  context.report(callee_name_node(callee),
+                 "`" + qualified +
+                     "` without a dtype takes the global default dtype; pass it explicitly (e.g. "
+                     "`torch::kFloat32` or `torch::TensorOptions().dtype(torch::kFloat32)`)");
 }
 
 }  // namespace
@@ -134,9 +290,41 @@ None. Suppress a deliberate default with `# noqa: TL201`.
 ## Guideline
 Tensor Types: *Always specify dtype when creating tensors to ensure correct type (float32,
 bfloat16, float16, etc.).*
+
+## C++
+In LibTorch sources the rule flags calls of `torch::` / `at::` + a factory name (the list above,
+plus `from_blob`) that cannot carry a dtype. In LibTorch only a factory's last argument can be
+its options, and never its first, so a call with one argument is flagged, and with two or more
+the last argument decides. It is flagged when it is:
+
+- a literal (`torch::full({2}, 1.5)`), a braced list (`torch::randint(0, 10, {5})`) or an
+  arithmetic expression (`torch::arange(0, n * 2)`);
+- a device: `torch::kCUDA`, `at::kCPU`, `torch::Device(...)`;
+- a `TensorOptions` expression built in the call without `.dtype(...)`:
+  `torch::TensorOptions().device(d)`, `torch::device(d)`, `torch::requires_grad()`.
+
+It is not flagged when the last argument is a dtype constant (`torch::kFloat32`, `at::kHalf`,
+`c10::ScalarType::BFloat16`), contains `.dtype(` or `torch::dtype(`, is `x.options()`, or is
+anything whose type the syntax does not show (a variable such as `opts`, another call, a member,
+a conditional, a cast). `torch::zeros_like(x)` and other `*_like` functions are not factories.
+The diagnostic points at the factory's name (`zeros` in `torch::zeros`).
+
+```cpp
+auto a = torch::zeros({2, 3});
+auto b = torch::ones({2}, torch::kCUDA);
+auto c = torch::arange(10, torch::TensorOptions().device(device));
+```
+
+Use instead:
+```cpp
+auto a = torch::zeros({2, 3}, torch::kFloat32);
+auto b = torch::ones({2}, torch::TensorOptions().dtype(torch::kFloat32).device(torch::kCUDA));
+auto c = torch::arange(10, torch::TensorOptions().dtype(torch::kInt64).device(device));
+auto d = torch::zeros({2}, x.options());
+```
 )md"},
       .python = {.kinds = {"call"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"call_expression"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

@@ -1,7 +1,11 @@
 // TL502 inplace-keyword: `inplace=True` asks a module or function to overwrite its input.
 // The Python check is below; the C++ check (`.inplace(true)` in an options chain) sits beside it.
+#include <string>
+
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_model.h"
 
 namespace torchlint::rules {
 namespace {
@@ -12,6 +16,20 @@ void check_python(TSNode keyword, Context& context) {
   if (ts_node_is_null(value) || context.kind(value) != py_kinds().true_) return;
   context.report(keyword, "`inplace=True` overwrites the input tensor; drop it (the default `inplace=False` "
                           "returns a new tensor)");
+}
+
+// C++: `.inplace(true)` in an options chain (`torch::nn::ReLUOptions().inplace(true)`,
+// `F::ReLUFuncOptions().inplace(true)`, `opts.inplace(true)`). Reported at the call.
+void check_cpp(TSNode call, Context& context) {
+  const CppKinds& k = cpp_kinds();
+  TSNode callee = field_child(call, "function");
+  if (ts_node_is_null(callee) || context.kind(callee) != k.field_expression) return;
+  if (context.text(callee_name_node(callee)) != "inplace") return;
+  TSNode arguments = field_child(call, "arguments");
+  if (ts_node_is_null(arguments) || ts_node_named_child_count(arguments) != 1) return;
+  if (context.kind(ts_node_named_child(arguments, 0)) != k.true_) return;
+  context.report(call, "`.inplace(true)` makes the module overwrite its input tensor; drop it (the default is "
+                       "`inplace(false)`)");
 }
 
 }  // namespace
@@ -74,9 +92,25 @@ None.
 
 ## Guideline
 Operations: *Never use inplace operations (`x.add_()` etc.) unless explicitly requested.*
+
+## C++
+In LibTorch sources the rule flags a call `.inplace(true)`, as options builders spell the
+keyword: `torch::nn::ReLUOptions().inplace(true)`,
+`torch::nn::functional::DropoutFuncOptions().p(0.5).inplace(true)`, `opts.inplace(true)`. The
+diagnostic is reported at that call expression (which, for a chain, starts where the chain
+starts). `.inplace(false)` and `.inplace(flag)` are not flagged.
+
+```cpp
+auto act = torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true));
+```
+
+Use instead:
+```cpp
+auto act = torch::nn::ReLU(torch::nn::ReLUOptions());
+```
 )md"},
       .python = {.kinds = {"keyword_argument"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"call_expression"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

@@ -2,8 +2,10 @@
 // The Python check is below; the C++ check (`at::add_out(...)`) sits beside it.
 #include <string>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_model.h"
 #include "linter/semantic/python_model.h"
 
 namespace torchlint::rules {
@@ -32,6 +34,19 @@ void check_python(TSNode call, Context& context) {
   context.report(keyword, "`out=` makes `" + *qualified +
                               "` overwrite an existing tensor in place; bind the result instead (`y = " +
                               *qualified + "(...)`)");
+}
+
+// C++: a call of a `torch::` / `at::` function whose name ends in `_out` (`at::add_out`,
+// `torch::matmul_out`, `at::cpu::add_out`). Reported at the callee.
+void check_cpp(TSNode call, Context& context) {
+  TSNode callee = field_child(call, "function");
+  if (ts_node_is_null(callee) || context.kind(callee) == cpp_kinds().field_expression) return;
+  const std::string qualified = context.cpp()->qualified_name(callee, context.ancestors());
+  if (!qualified.starts_with("torch::") && !qualified.starts_with("at::")) return;
+  if (!qualified.ends_with("_out")) return;
+  context.report(callee, "`" + qualified +
+                             "` writes into a caller-provided tensor (an in-place write autograd cannot track); "
+                             "call the functional form and bind its result");
 }
 
 }  // namespace
@@ -88,9 +103,26 @@ None.
 ## Guideline
 Operations: *Never use inplace operations unless explicitly requested; use functional style
 operations where possible.*
+
+## C++
+In LibTorch sources the rule flags calls of `torch::` / `at::` functions whose name ends in
+`_out` — the C++ spelling of `out=`: `at::add_out(result, a, b)`, `torch::matmul_out(c, a, b)`,
+`at::cpu::add_out(...)`, also when `using namespace at;` or a namespace alias shortens the name.
+The diagnostic is reported at the callee (`at::add_out`). Methods (`x.add_out(...)`) and
+functions of other namespaces are not flagged.
+
+```cpp
+at::Tensor result = at::empty_like(a);
+at::add_out(result, a, b);
+```
+
+Use instead:
+```cpp
+at::Tensor result = at::add(a, b);
+```
 )md"},
       .python = {.kinds = {"call"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"call_expression"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

@@ -2,24 +2,33 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_model.h"
 #include "linter/semantic/python_model.h"
 
 namespace torchlint::rules {
 namespace {
 
 // `model`, `self.model`, `a.b.c`: the spelled chain without whitespace; nullopt for anything else
-// (calls, subscripts), which the catalog does not track.
+// (calls, subscripts), which the catalog does not track. Iterative: chains can be very deep.
 std::optional<std::string> name_chain(TSNode node, const Context& context) {
   const PyKinds& k = py_kinds();
-  if (ts_node_is_null(node)) return std::nullopt;
-  if (context.kind(node) == k.identifier) return std::string(context.text(node));
-  if (context.kind(node) != k.attribute) return std::nullopt;
-  auto object = name_chain(field_child(node, "object"), context);
-  if (!object) return std::nullopt;
-  return *object + "." + std::string(context.text(field_child(node, "attribute")));
+  std::vector<std::string_view> attributes;
+  while (!ts_node_is_null(node) && context.kind(node) == k.attribute) {
+    attributes.push_back(context.text(field_child(node, "attribute")));
+    node = field_child(node, "object");
+  }
+  if (ts_node_is_null(node) || context.kind(node) != k.identifier) return std::nullopt;
+  std::string chain(context.text(node));
+  for (auto it = attributes.rbegin(); it != attributes.rend(); ++it) {
+    chain += '.';
+    chain += *it;
+  }
+  return chain;
 }
 
 bool has_no_arguments(TSNode call, const Context& context) {
@@ -80,6 +89,84 @@ class EvalWithoutNoGrad final : public Check {
   std::unordered_map<const FunctionInfo*, std::unordered_set<std::string>> eval_modules_;
 };
 
+// ----- C++ -----
+
+// `model`, `this->model`, `net.encoder`, `model_`: the spelled receiver without whitespace;
+// nullopt for anything else (calls, subscripts, dereferences), which is not tracked.
+std::optional<std::string> cpp_name_chain(TSNode node, const Context& context) {
+  const CppKinds& k = cpp_kinds();
+  if (ts_node_is_null(node)) return std::nullopt;
+  const KindId kind = context.kind(node);
+  if (kind == k.identifier || kind == k.this_ || kind == k.field_identifier) return std::string(context.text(node));
+  if (kind != k.field_expression) return std::nullopt;
+  auto object = cpp_name_chain(field_child(node, "argument"), context);
+  TSNode field = field_child(node, "field");
+  if (!object || context.kind(field) != k.field_identifier) return std::nullopt;
+  const std::string_view op = context.text(field_child(node, "operator"));
+  return *object + std::string(op) + std::string(context.text(field));
+}
+
+// The receiver spelled with `.` for `->` so that `model->eval()` and `model.eval()` agree on `M`.
+std::string normalized(std::string chain) {
+  for (std::size_t pos = chain.find("->"); pos != std::string::npos; pos = chain.find("->", pos)) {
+    chain.replace(pos, 2, ".");
+  }
+  return chain;
+}
+
+std::size_t cpp_argument_count(TSNode call) {
+  TSNode arguments = field_child(call, "arguments");
+  return ts_node_is_null(arguments) ? 0 : ts_node_named_child_count(arguments);
+}
+
+// C++: per function (lambdas belong to the function they are written in), the receivers of
+// `M.eval()` / `M->eval()` seen so far in source order. The walker tracks RAII guards
+// (`torch::NoGradGuard`, `c10::InferenceMode`, `torch::AutoGradMode(false)`) for in_no_grad().
+class CppEvalWithoutNoGrad final : public Check {
+ public:
+  void enter(TSNode call, Context& context) override {
+    const CppKinds& k = cpp_kinds();
+    TSNode callee = field_child(call, "function");
+    if (ts_node_is_null(callee)) return;
+    auto& in_eval = eval_modules_[function_start(context)];
+    if (auto spelled = cpp_name_chain(callee, context); spelled && in_eval.contains(normalized(*spelled))) {
+      report(call, *spelled, context);
+      return;
+    }
+    if (context.kind(callee) != k.field_expression) return;
+    auto receiver = cpp_name_chain(field_child(callee, "argument"), context);
+    if (!receiver) return;
+    const std::string key = normalized(*receiver);
+    const std::string_view method = context.text(callee_name_node(callee));
+    if (method == "eval" && cpp_argument_count(call) == 0) {
+      in_eval.insert(key);
+    } else if (method == "train") {
+      TSNode arguments = field_child(call, "arguments");
+      if (cpp_argument_count(call) == 0 || context.kind(ts_node_named_child(arguments, 0)) == k.true_) in_eval.erase(key);
+    } else if ((method == "forward" || method.starts_with("operator")) && in_eval.contains(key)) {
+      report(call, *receiver, context);
+    }
+  }
+
+ private:
+  static std::uint32_t function_start(const Context& context) {
+    const auto& ancestors = context.ancestors();
+    for (auto it = ancestors.rbegin(); it != ancestors.rend(); ++it) {
+      if (context.kind(*it) == cpp_kinds().function_definition) return ts_node_start_byte(*it);
+    }
+    return UINT32_MAX;
+  }
+
+  static void report(TSNode call, const std::string& module, Context& context) {
+    if (context.in_no_grad()) return;
+    context.report(call, "`" + module + "` is called after `" + module +
+                             ".eval()` with gradients enabled; declare a `torch::NoGradGuard` (or "
+                             "`c10::InferenceMode`) guard in an enclosing block first");
+  }
+
+  std::unordered_map<std::uint32_t, std::unordered_set<std::string>> eval_modules_;
+};
+
 }  // namespace
 
 const Rule& tl602_eval_without_no_grad() {
@@ -135,9 +222,32 @@ None.
 ## Guideline bullet it enforces
 *Model State*: "Wrap inference in `torch.no_grad()` or use `torch.inference_mode()`" (and
 "Always call `model.eval()` for inference", whose other half it completes).
+
+## C++
+In LibTorch sources, within one function (lambdas count as part of the function they are written
+in), after `M->eval()` / `M.eval()` — `M` a name or member chain such as `model`, `model_`,
+`this->model` (`->` and `.` are the same receiver) — the rule flags a later `M->forward(...)`,
+`M.forward(...)`, `M(...)` or `M->operator()(...)` unless a grad-disabling RAII guard is
+declared before it in an enclosing block: `torch::NoGradGuard` / `at::NoGradGuard`,
+`c10::InferenceMode` / `torch::InferenceMode` (not `InferenceMode guard(false)`), or
+`torch::AutoGradMode guard(false)` / `at::AutoGradMode` (also `{false}`). A guard ends with its
+block; a temporary `torch::NoGradGuard();` guards nothing. `M->train()` / `M->train(true)` in
+between ends the eval state; `M->train(false)` does not.
+
+```cpp
+model->eval();
+auto output = model->forward(images);
+```
+
+Use instead:
+```cpp
+model->eval();
+torch::NoGradGuard no_grad;
+auto output = model->forward(images);
+```
 )md"},
       .python = {.kinds = {"call"}, .make = make_check<EvalWithoutNoGrad>},
-      .cpp = {}};
+      .cpp = {.kinds = {"call_expression"}, .make = make_check<CppEvalWithoutNoGrad>}};
   return rule;
 }
 

@@ -1,8 +1,12 @@
 // TL701 hard-coded-device: "cuda" / "mps" / "xpu" literals placing tensors and modules.
+#include <algorithm>
+#include <array>
 #include <string>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_model.h"
 #include "linter/semantic/python_model.h"
 
 namespace torchlint::rules {
@@ -148,6 +152,106 @@ void check_python(TSNode node, Context& context) {
   }
 }
 
+// ----- C++ -----
+
+// Comparing or choosing a device is not placing one: inside a `?:` branch, an operand of `==` /
+// `!=`, or a `case` label. Walks up from `node` to the enclosing statement.
+bool is_exempt_cpp_context(TSNode node, const Context& context) {
+  const CppKinds& k = cpp_kinds();
+  const auto& ancestors = context.ancestors();
+  TSNode child = node;
+  for (auto it = ancestors.rbegin(); it != ancestors.rend(); ++it) {
+    const KindId kind = context.kind(*it);
+    if (kind == k.conditional_expression && !ts_node_eq(field_child(*it, "condition"), child)) return true;
+    if (kind == k.binary_expression) {
+      const std::string_view op = context.text(field_child(*it, "operator"));
+      if (op == "==" || op == "!=") return true;
+    }
+    if (kind == k.case_statement) return ts_node_eq(field_child(*it, "value"), child);
+    if (kind == k.compound_statement || kind == k.function_definition || kind == k.lambda_expression ||
+        kind == k.translation_unit) {
+      return false;
+    }
+    child = *it;
+  }
+  return false;
+}
+
+// `torch::kCUDA`, `at::kCUDA`, `c10::kCUDA`, `c10::DeviceType::CUDA` (and `at::` / `torch::`
+// DeviceType), however `using` spells them; `identifier` is the last name of the constant.
+void check_cpp_constant(TSNode identifier, Context& context) {
+  const std::string_view name = context.text(identifier);
+  if (name != "kCUDA" && name != "CUDA") return;
+  // The whole constant: climb while the parent is the qualified name holding this one.
+  const CppKinds& k = cpp_kinds();
+  const auto& ancestors = context.ancestors();
+  TSNode constant = identifier;
+  std::size_t depth = ancestors.size();
+  while (depth > 0 && context.kind(ancestors[depth - 1]) == k.qualified_identifier) constant = ancestors[--depth];
+  const std::string qualified = context.cpp()->qualified_name(constant, context.ancestors());
+  static constexpr std::array<std::string_view, 6> kConstants = {
+      "torch::kCUDA", "at::kCUDA", "c10::kCUDA", "c10::DeviceType::CUDA", "at::DeviceType::CUDA",
+      "torch::DeviceType::CUDA"};
+  if (std::find(kConstants.begin(), kConstants.end(), qualified) == kConstants.end()) return;
+  if (is_exempt_cpp_context(constant, context)) return;
+  context.report(constant, "hard-coded device `" + std::string(context.text(constant)) +
+                               "`; pick the device at run time (e.g. `torch::cuda::is_available() ? "
+                               "torch::kCUDA : torch::kCPU`) and pass it in");
+}
+
+bool is_device_type(std::string_view qualified) {
+  return qualified == "torch::Device" || qualified == "at::Device" || qualified == "c10::Device";
+}
+
+// Is `holder` (the argument list / braces a string sits in) a device construction or `.to(...)`?
+bool places_a_device(TSNode holder, const Context& context) {
+  const CppKinds& k = cpp_kinds();
+  const CppModel& model = *context.cpp();
+  const auto& ancestors = context.ancestors();
+  // ancestors.back() is `holder`; the node above it decides.
+  if (ancestors.size() < 2) return false;
+  TSNode owner = ancestors[ancestors.size() - 2];
+  const KindId kind = context.kind(owner);
+  if (kind == k.call_expression) {
+    TSNode callee = field_child(owner, "function");
+    if (context.kind(callee) == k.field_expression) return context.text(callee_name_node(callee)) == "to";
+    const std::string qualified = model.qualified_name(callee, ancestors);
+    return is_device_type(qualified) || qualified == "torch::device" || qualified == "at::device";
+  }
+  if (kind == k.compound_literal_expression) {
+    return is_device_type(model.qualified_name(field_child(owner, "type"), ancestors));
+  }
+  if (kind == k.init_declarator && ancestors.size() >= 3) {
+    // torch::Device device("cuda:0");  /  torch::Device device{"cuda"};
+    TSNode declaration = ancestors[ancestors.size() - 3];
+    return context.kind(declaration) == k.declaration &&
+           is_device_type(model.qualified_name(field_child(declaration, "type"), ancestors));
+  }
+  return false;
+}
+
+// A "cuda..." string literal given to torch::Device / torch::device / `.to(...)`.
+void check_cpp_string(TSNode literal, Context& context) {
+  const CppKinds& k = cpp_kinds();
+  const std::string_view text = context.text(literal);
+  if (!text.starts_with("\"cuda")) return;
+  TSNode holder = context.parent();
+  if (context.kind(holder) != k.argument_list && context.kind(holder) != k.initializer_list) return;
+  if (!places_a_device(holder, context)) return;
+  if (is_exempt_cpp_context(literal, context)) return;
+  context.report(literal, "hard-coded device " + std::string(text) +
+                              "; pick the device at run time (e.g. `torch::cuda::is_available() ? torch::kCUDA "
+                              ": torch::kCPU`) and pass it in");
+}
+
+void check_cpp(TSNode node, Context& context) {
+  if (context.kind(node) == cpp_kinds().string_literal) {
+    check_cpp_string(node, context);
+  } else {
+    check_cpp_constant(node, context);
+  }
+}
+
 }  // namespace
 
 const Rule& tl701_hard_coded_device() {
@@ -207,9 +311,39 @@ None.
 
 ## Guideline bullet it enforces
 *Device Placement*: "Implement dynamic device placement that works across CPU/GPU".
+
+## C++
+In LibTorch sources the rule flags the CUDA device constants `torch::kCUDA`, `at::kCUDA`,
+`c10::kCUDA` and `c10::DeviceType::CUDA` (also `at::` / `torch::DeviceType::CUDA`, and the same
+names shortened by `using namespace torch;` or an enclosing `namespace at`), and a `"cuda..."`
+string literal given to `torch::Device` / `at::Device` / `c10::Device` (a call, a braced
+temporary, or a declaration `torch::Device device("cuda:0");`), `torch::device(...)` or
+`.to(...)`. It is reported where the constant or literal is written.
+
+Not flagged — comparing or choosing a device is not placing one — when the constant or literal
+is inside a branch of a `?:` conditional, an operand of `==` / `!=`, or a `case` label:
+
+```cpp
+const torch::Device device(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU);
+if (x.device().type() == torch::kCUDA) { /* ... */ }
+switch (x.device().type()) { case c10::DeviceType::CUDA: break; default: break; }
+```
+
+Example:
+```cpp
+auto x = torch::zeros({2, 3}, torch::TensorOptions().dtype(torch::kFloat32).device(torch::kCUDA));
+model->to(torch::Device("cuda:0"));
+```
+
+Use instead:
+```cpp
+torch::Tensor make(const torch::Device& device) {
+  return torch::zeros({2, 3}, torch::TensorOptions().dtype(torch::kFloat32).device(device));
+}
+```
 )md"},
       .python = {.kinds = {"call", "keyword_argument"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"identifier", "string_literal"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

@@ -1,8 +1,10 @@
 // TL801 tensor-to-python-in-forward: `.item()` / `.tolist()` / `.numpy()` break tracing and export.
 #include <string>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_model.h"
 
 namespace torchlint::rules {
 namespace {
@@ -17,6 +19,26 @@ void check_python(TSNode call, Context& context) {
   context.report(method, "`." + std::string(name) +
                              "()` in a forward leaves the graph: the value becomes a Python constant in ONNX "
                              "export and tracing, and forces a device sync; keep it a tensor");
+}
+
+// C++: `.item()` / `.item<T>()` (also through `->`) inside a `forward` member of a class derived
+// from torch::nn::Module / Cloneable<...> (inline or out-of-line `NetImpl::forward`).
+bool in_module_forward(const Context& context) {
+  const CppModel& model = *context.cpp();
+  for (TSNode ancestor : context.ancestors()) {
+    if (context.kind(ancestor) == cpp_kinds().function_definition && model.is_module_forward(ancestor)) return true;
+  }
+  return false;
+}
+
+void check_cpp(TSNode call, Context& context) {
+  TSNode callee = field_child(call, "function");
+  if (ts_node_is_null(callee) || context.kind(callee) != cpp_kinds().field_expression) return;
+  TSNode method = callee_name_node(callee);
+  if (ts_node_is_null(method) || context.text(method) != "item") return;
+  if (!in_module_forward(context)) return;
+  context.report(method, "`.item()` in a forward leaves the graph: the value becomes a constant in tracing and "
+                         "export, and forces a device sync; keep it a tensor");
 }
 
 }  // namespace
@@ -65,9 +87,34 @@ None.
 
 ## Guideline bullet it enforces
 *ONNX Export*: "Design models to be ONNX exportable when possible".
+
+## C++
+In LibTorch sources the rule flags `.item()` and `.item<T>()` (also `->item<T>()`) inside a
+`forward` member of a class derived from `torch::nn::Module` or `torch::nn::Cloneable<...>` (or
+any other `torch::nn::` class, or a class of the same file derived from one): inline in the
+class body, or defined out of line as `NetImpl::forward`. Outside such a `forward` (a loss
+printed in the training loop, a helper function) `.item()` is fine.
+
+```cpp
+struct NetImpl : torch::nn::Module {
+  torch::Tensor forward(torch::Tensor x) {
+    if (x.sum().item<float>() > 0) x = x * 2;
+    return x;
+  }
+};
+```
+
+Use instead:
+```cpp
+struct NetImpl : torch::nn::Module {
+  torch::Tensor forward(torch::Tensor x) {
+    return torch::where(x.sum() > 0, x * 2, x);
+  }
+};
+```
 )md"},
       .python = {.kinds = {"call"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"call_expression"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

@@ -25,8 +25,21 @@ build() {
   echo "torchlint: building from $hook_root (first use of this revision; later runs reuse $prefix)" >&2
   rm -rf "$work"
   mkdir -p "$work"
+  # The build's chatter goes to a log, shown only when the build fails.
+  if ! build_steps "$work" >"$work.log" 2>&1; then
+    cat "$work.log" >&2
+    echo "torchlint: the build failed (log: $work.log)" >&2
+    exit 3
+  fi
+  mv "$work/install" "$prefix"
+  rm -rf "$work" "$work.log"
+}
+
+# Every step checked explicitly: `set -e` does not apply inside a function run as an `if` condition.
+build_steps() {
+  local work="$1"
   if [ ! -f "$hook_root/grammars/node_modules/tree-sitter/vendor/tree-sitter/lib/src/lib.c" ]; then
-    (cd "$hook_root/grammars" && npm ci --ignore-scripts --no-audit --no-fund >&2)
+    (cd "$hook_root/grammars" && npm ci --ignore-scripts --no-audit --no-fund) || return
   fi
   local generator=()
   if command -v ninja >/dev/null; then generator=(-G Ninja); fi
@@ -34,11 +47,9 @@ build() {
   # sources hit the cache.
   export CCACHE_BASEDIR="$hook_root"
   cmake -S "$hook_root" -B "$work/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-    -DTORCHLINT_BUILD_TESTS=OFF -DTORCHLINT_BUILD_REFERENCE_IMPL=OFF >&2
-  cmake --build "$work/build" --target torchlint -j "$(nproc 2>/dev/null || echo 2)" >&2
-  cmake --install "$work/build" --prefix "$work/install" >&2
-  mv "$work/install" "$prefix"
-  rm -rf "$work"
+    -DTORCHLINT_BUILD_TESTS=OFF -DTORCHLINT_BUILD_REFERENCE_IMPL=OFF || return
+  cmake --build "$work/build" --target torchlint -j "$(nproc 2>/dev/null || echo 2)" || return
+  cmake --install "$work/build" --prefix "$work/install"
 }
 
 key="$(checkout_key)"

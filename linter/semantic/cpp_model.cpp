@@ -127,12 +127,23 @@ std::string CppModel::enclosing_root_namespace(const std::vector<TSNode>& ancest
   return {};
 }
 
+// Heads of partial names that `using namespace torch;` (or an enclosing namespace) completes:
+// torch's own sub-namespaces and scoped enums. `my::f` stays `my::f`.
+static bool is_torch_subnamespace(std::string_view head) {
+  static constexpr std::array<std::string_view, 21> kHeads = {
+      "nn",         "optim",    "data",   "cuda",     "autograd", "jit",    "serialize",
+      "indexing",   "native",   "cpu",    "linalg",   "fft",      "special", "functional",
+      "init",       "utils",    "ScalarType", "DeviceType", "Layout", "MemoryFormat", "detail"};
+  return std::find(kHeads.begin(), kHeads.end(), head) != kHeads.end();
+}
+
 std::string CppModel::qualified_name(TSNode node, const std::vector<TSNode>& ancestors) const {
   std::string name = spelled_name(node);
   if (name.empty()) return name;
   name = expand_alias(std::move(name));
   if (starts_with_root(name)) return name;
   if (auto it = using_names_.find(name); it != using_names_.end()) return it->second;
+  if (name.find("::") != std::string::npos && !is_torch_subnamespace(head_of(name))) return name;
   if (const std::string root = enclosing_root_namespace(ancestors); !root.empty()) return root + "::" + name;
   if (!using_namespaces_.empty() && !local_functions_.contains(name)) return using_namespaces_.front() + "::" + name;
   return name;

@@ -364,6 +364,15 @@ class GapScanner {
   // Inside `{...}` of an f-string, just after the `{`: the expression, a `!r` conversion, a
   // `:spec` (which may hold nested fields), up to the closing `}`.
   void scan_replacement_field() {
+    // Nested f-strings (3.12) recurse; past a sane depth, treat the rest as plain text so a
+    // pathological file cannot overflow the stack.
+    if (field_depth_ >= kMaxFieldDepth) return;
+    ++field_depth_;
+    scan_field_body();
+    --field_depth_;
+  }
+
+  void scan_field_body() {
     int depth = 0;
     while (pos_ < src_.size()) {
       const char c = src_[pos_];
@@ -420,6 +429,7 @@ class GapScanner {
   }
 
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  static constexpr int kMaxFieldDepth = 64;
 
   std::string_view src_;
   Mode mode_;
@@ -438,6 +448,7 @@ class GapScanner {
   std::size_t last_code_comment_ = kNone;   // the comment that ends that line, if any
   std::size_t line_comment_start_ = kNone;  // the comment of the current physical line
   std::vector<char> brackets_;
+  int field_depth_ = 0;
   Token prev_;
 };
 

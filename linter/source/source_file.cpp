@@ -13,9 +13,23 @@ bool is_continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
 LineIndex::LineIndex(std::string_view text) : text_(text) {
   if (text.starts_with("\xEF\xBB\xBF")) bom_ = 3;
   starts_.push_back(0);
+  continuations_.reserve(text.size() / kBlock + 1);
+  std::uint32_t continuations = 0;
   for (std::uint32_t i = 0; i < text.size(); ++i) {
+    if (i % kBlock == 0) continuations_.push_back(continuations);
     if (text[i] == '\n') starts_.push_back(i + 1);
+    if (is_continuation(static_cast<unsigned char>(text[i]))) ++continuations;
   }
+}
+
+std::uint32_t LineIndex::continuations_before(std::uint32_t byte_offset) const {
+  if (continuations_.empty()) return 0;
+  const std::uint32_t block = std::min<std::uint32_t>(byte_offset / kBlock, continuations_.size() - 1);
+  std::uint32_t count = continuations_[block];
+  for (std::uint32_t i = block * kBlock; i < byte_offset; ++i) {
+    if (is_continuation(static_cast<unsigned char>(text_[i]))) ++count;
+  }
+  return count;
 }
 
 std::uint32_t LineIndex::row_of(std::uint32_t byte_offset) const {
@@ -28,10 +42,9 @@ Position LineIndex::position(std::uint32_t byte_offset) const {
   const std::uint32_t row0 = row_of(byte_offset);
   std::uint32_t begin = starts_[row0];
   if (row0 == 0) begin = std::max(begin, bom_);
-  std::uint32_t column = 1;
-  for (std::uint32_t i = begin; i < byte_offset; ++i) {
-    if (!is_continuation(static_cast<unsigned char>(text_[i]))) ++column;
-  }
+  // Code points = bytes that are not continuation bytes; the per-block counts keep this
+  // O(1) per lookup however long the line (many findings on one minified line).
+  std::uint32_t column = 1 + (byte_offset - begin) - (continuations_before(byte_offset) - continuations_before(begin));
   // An offset in the middle of a code point belongs to that code point.
   if (byte_offset < text_.size() && byte_offset > begin &&
       is_continuation(static_cast<unsigned char>(text_[byte_offset]))) {

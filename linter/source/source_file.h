@@ -40,8 +40,13 @@ class LineIndex {
   [[nodiscard]] std::uint32_t offset_of(Position position) const;
 
  private:
+  static constexpr std::uint32_t kBlock = 256;
+  // UTF-8 continuation bytes in text_[0, byte_offset).
+  [[nodiscard]] std::uint32_t continuations_before(std::uint32_t byte_offset) const;
+
   std::string_view text_;
   std::vector<std::uint32_t> starts_;
+  std::vector<std::uint32_t> continuations_;  // continuation bytes before each kBlock-byte block
   std::uint32_t bom_ = 0;
 };
 

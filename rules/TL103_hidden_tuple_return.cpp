@@ -2,8 +2,10 @@
 #include <optional>
 #include <string>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_model.h"
 #include "linter/semantic/python_annotations.h"
 #include "linter/semantic/python_model.h"
 #include "linter/semantic/python_signature.h"
@@ -64,6 +66,62 @@ void check_python(TSNode definition, Context& context) {
   }
 }
 
+// ----- C++ -----
+
+// The spelled return type of a function definition or declaration: the trailing return type's
+// type when there is one (`auto f() -> std::tuple<A, B>`), else the leading `type`. Null when the
+// node declares no function.
+TSNode cpp_return_type(TSNode node, const Context& context) {
+  const CppKinds& k = cpp_kinds();
+  if (ts_node_is_null(context.cpp()->function_name(node))) return TSNode{};
+  TSNode declarator = field_child(node, "declarator");
+  while (!ts_node_is_null(declarator) && context.kind(declarator) != k.function_declarator) {
+    TSNode inner = field_child(declarator, "declarator");
+    if (ts_node_is_null(inner)) inner = ts_node_named_child(declarator, ts_node_named_child_count(declarator) - 1);
+    declarator = inner;
+  }
+  if (ts_node_is_null(declarator)) return TSNode{};
+  for (std::uint32_t i = 0; i < ts_node_named_child_count(declarator); ++i) {
+    TSNode child = ts_node_named_child(declarator, i);
+    if (context.kind(child) == k.trailing_return_type) return ts_node_named_child(child, 0);
+  }
+  return field_child(node, "type");
+}
+
+// The template argument count of the template in a type: `std::tuple<A, B>` -> 2.
+std::uint32_t template_argument_count(TSNode type, const Context& context) {
+  const CppKinds& k = cpp_kinds();
+  TSNode node = type;
+  if (context.kind(node) == k.type_descriptor) node = field_child(node, "type");
+  while (!ts_node_is_null(node) && context.kind(node) == k.qualified_identifier) node = field_child(node, "name");
+  if (ts_node_is_null(node) || context.kind(node) != k.template_type) return 0;
+  TSNode arguments = field_child(node, "arguments");
+  return ts_node_is_null(arguments) ? 0 : ts_node_named_child_count(arguments);
+}
+
+// C++: a function declaration or definition whose spelled return type is `std::tuple<...>` with
+// 2+ template arguments or `std::pair<...>`. A declaration inside a function body is almost always
+// a variable (`std::pair<int, int> p(a, b);` parses like a function declaration) and is skipped.
+void check_cpp(TSNode node, Context& context) {
+  const CppKinds& k = cpp_kinds();
+  if (context.kind(node) != k.function_definition) {
+    for (TSNode ancestor : context.ancestors()) {
+      const KindId kind = context.kind(ancestor);
+      if (kind == k.compound_statement || kind == k.lambda_expression) return;
+    }
+  }
+  TSNode type = cpp_return_type(node, context);
+  if (ts_node_is_null(type)) return;
+  TSNode spelled = context.kind(type) == k.type_descriptor ? field_child(type, "type") : type;
+  const std::string qualified = context.cpp()->qualified_name(spelled, context.ancestors());
+  const std::uint32_t arguments = template_argument_count(type, context);
+  const bool is_pair = qualified == "std::pair" && arguments > 0;
+  if (!is_pair && !(qualified == "std::tuple" && arguments >= 2)) return;
+  const std::string function(context.text(context.cpp()->function_name(node)));
+  context.report(type, "`" + function + "` returns a `" + qualified +
+                           "`; return a named struct so that callers get named fields");
+}
+
 }  // namespace
 
 const Rule& tl103_hidden_tuple_return() {
@@ -118,9 +176,31 @@ None.
 ## Guideline
 *Type Annotations*: "Prefer **NamedTuples** or **named arguments** over hidden tuples";
 *ONNX Export*: "Use NamedTuples or named arguments for input/output to maintain compatibility".
+
+## C++
+In C++, CUDA and header files the rule flags a function declaration or definition whose spelled
+return type — leading, or trailing after `->` — is `std::tuple<...>` with two or more template
+arguments, or `std::pair<...>` (also `tuple<...>` / `pair<...>` after `using namespace std;`).
+A declaration and its out-of-line definition are one site each. Aliases (`using Result =
+std::tuple<...>;`) are not resolved, lambdas are not functions here, and declarations inside
+function bodies (`std::pair<int, int> p(a, b);` is a variable) are skipped. The diagnostic
+points at the return type. Suggest a named struct.
+
+```cpp
+std::tuple<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);
+```
+
+Use instead:
+```cpp
+struct Prediction {
+  torch::Tensor logits;
+  torch::Tensor boxes;
+};
+Prediction forward(const torch::Tensor& x);
+```
 )md"},
       .python = {.kinds = {"function_definition"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"function_definition", "declaration", "field_declaration"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

@@ -5,6 +5,7 @@
 
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/run/fix_helpers.h"
 #include "linter/semantic/import_origin.h"
 #include "linter/semantic/python_annotations.h"
 #include "linter/semantic/python_model.h"
@@ -41,8 +42,46 @@ class UnqualifiedExternalType final : public Check {
     if (it == imports.end() || !it->second.from_import) return;
     const ImportBinding& binding = it->second;
     if (classifier(context).classify(binding.module) != ImportOrigin::ThirdParty) return;
-    context.report(name, "`" + std::string(context.text(name)) + "` is imported from third-party `" + binding.module +
-                             "`; write the qualified `" + binding.qualified + "` in annotations");
+    context.report(name,
+                   "`" + std::string(context.text(name)) + "` is imported from third-party `" + binding.module +
+                       "`; write the qualified `" + binding.qualified + "` in annotations",
+                   qualify_fix(name, binding, context));
+  }
+
+  // Safe when a plain module-level `import` of the module or a parent package is there
+  // (`import torch` -> `torch.Tensor`, `import torch.nn as nn` -> `nn.Module`); unsafe when
+  // the import has to be added (before the `from` import, same indentation).
+  static std::optional<Fix> qualify_fix(TSNode name, const ImportBinding& binding, const Context& context) {
+    if (binding.module.empty() || binding.module.starts_with('.') ||
+        binding.qualified.size() <= binding.module.size() + 1) {
+      return std::nullopt;
+    }
+    const std::string imported = binding.qualified.substr(binding.module.size() + 1);
+    std::optional<std::string> best;
+    std::size_t best_length = 0;
+    for (const auto& [local, other] : context.py().imports()) {
+      if (other.from_import || !is_module_level(other.node)) continue;
+      const std::string& module = other.qualified;
+      if (binding.module != module && !binding.module.starts_with(module + ".")) continue;
+      if (best && (module.size() < best_length || (module.size() == best_length && local > *best))) continue;
+      best = local + binding.module.substr(module.size()) + "." + imported;
+      best_length = module.size();
+    }
+    if (best) {
+      return make_fix("Qualify as `" + *best + "`", Applicability::Safe, {replace_edit(name, *best)});
+    }
+    const std::string top = binding.module.substr(0, binding.module.find('.'));
+    if (context.py().is_bound(top) || ts_node_is_null(binding.node)) return std::nullopt;
+    // The import goes on its own line before the `from` import, which must start its line.
+    const std::string_view text = context.source().text();
+    const std::uint32_t start = ts_node_start_byte(binding.node);
+    std::uint32_t line_start = start;
+    while (line_start > 0 && text[line_start - 1] != '\n') --line_start;
+    const std::string_view indent = text.substr(line_start, start - line_start);
+    if (indent.find_first_not_of(" \t") != std::string_view::npos) return std::nullopt;
+    const std::string import_line = "import " + top + std::string(line_ending(text)) + std::string(indent);
+    return make_fix("Add `import " + top + "` and qualify as `" + binding.qualified + "`", Applicability::Unsafe,
+                    {insert_edit(start, import_line), replace_edit(name, binding.qualified)});
   }
 
   ImportClassifier& classifier(Context& context) {
@@ -105,6 +144,17 @@ from torchvision import tv_tensors
 def to_numpy(image: tv_tensors.Image, mask: Optional[torch.Tensor] = None) -> np.ndarray:
     ...
 ```
+
+## Fix safety
+- Safe: the bare name is replaced by its qualified form when the file imports the module or
+  a parent package with a plain module-level `import` (`import torch` gives `torch.Tensor`,
+  `import numpy as np` gives `np.ndarray`, `import torch.nn as nn` gives `nn.Module`).
+- Unsafe: otherwise `import <package>` is added on its own line just before the `from`
+  import (same indentation) and the name is replaced by the full dotted name
+  (`torch.Tensor`). Unsafe because it adds an import (and its side effects) to the file.
+  No fix when the package's name is already bound to something else in the file.
+
+The `from M import N` line is left in place (other code may use `N`).
 
 ## Options
 - `src` (top-level key): directories, relative to the project root, whose top-level modules

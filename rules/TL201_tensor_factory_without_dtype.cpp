@@ -2,11 +2,14 @@
 // The Python check is below; the C++ check (torch:: / at:: factories) sits beside it.
 #include <algorithm>
 #include <iterator>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/run/fix_helpers.h"
 #include "linter/semantic/cpp_model.h"
 #include "linter/semantic/python_model.h"
 #include "linter/semantic/torch_api.h"
@@ -55,6 +58,162 @@ bool states_dtype(TSNode call, const Context& context) {
   return false;
 }
 
+// ----- Python fix -----
+
+// What the literal data of a call tells about the dtype torch infers.
+enum class LiteralKind { Int, Bool, Float, Other };
+
+// A number or bool literal, possibly signed: `3`, `-1`, `2.5`, `True`.
+LiteralKind literal_kind(TSNode node, const Context& context) {
+  const PyKinds& k = py_kinds();
+  KindId kind = context.kind(node);
+  if (kind == k.unary_operator) {
+    const std::string_view op = context.text(field_child(node, "operator"));
+    if (op != "-" && op != "+") return LiteralKind::Other;
+    node = field_child(node, "argument");
+    kind = context.kind(node);
+    if (kind == k.true_ || kind == k.false_) return LiteralKind::Other;  // -True is an int, keep it simple
+  }
+  if (kind == k.integer) {
+    const std::string_view text = context.text(node);
+    return text.find_first_of("jJ") == std::string_view::npos ? LiteralKind::Int : LiteralKind::Other;
+  }
+  if (kind == k.float_) {
+    const std::string_view text = context.text(node);
+    return text.find_first_of("jJ") == std::string_view::npos ? LiteralKind::Float : LiteralKind::Other;
+  }
+  if (kind == k.true_ || kind == k.false_) return LiteralKind::Bool;
+  return LiteralKind::Other;
+}
+
+// Nested lists / tuples of literals, as torch.tensor infers them: any float -> the default
+// dtype; else any int -> int64; all bools -> bool; empty -> the default dtype (float).
+LiteralKind data_kind(TSNode data, const Context& context) {
+  const PyKinds& k = py_kinds();
+  bool any_float = false, any_int = false, any_bool = false, other = false;
+  std::vector<TSNode> pending{data};
+  while (!pending.empty() && !other) {
+    TSNode node = pending.back();
+    pending.pop_back();
+    const KindId kind = context.kind(node);
+    if (kind == k.list || kind == k.tuple || kind == k.parenthesized_expression) {
+      for_each_named_child(node, [&](TSNode child) {
+        if (context.kind(child) != k.comment) pending.push_back(child);
+      });
+      continue;
+    }
+    switch (literal_kind(node, context)) {
+      case LiteralKind::Int: any_int = true; break;
+      case LiteralKind::Bool: any_bool = true; break;
+      case LiteralKind::Float: any_float = true; break;
+      case LiteralKind::Other: other = true; break;
+    }
+  }
+  if (other) return LiteralKind::Other;
+  if (any_float || (!any_int && !any_bool)) return LiteralKind::Float;
+  if (any_int) return LiteralKind::Int;
+  return LiteralKind::Bool;
+}
+
+// Positional argument `index` or keyword `keyword` of an argument_list; null when absent.
+TSNode call_argument(TSNode arguments, std::size_t index, std::string_view keyword, const Context& context) {
+  const PyKinds& k = py_kinds();
+  TSNode found{};
+  std::size_t position = 0;
+  for_each_named_child(arguments, [&](TSNode argument) {
+    const KindId kind = context.kind(argument);
+    if (kind == k.comment) return;
+    if (kind == k.keyword_argument) {
+      if (context.text(field_child(argument, "name")) == keyword) found = field_child(argument, "value");
+      return;
+    }
+    if (position++ == index && ts_node_is_null(found)) found = argument;
+  });
+  return found;
+}
+
+// Every positional and start/end/step argument is an integer literal (torch.arange's int64 case).
+bool all_integer_literals(TSNode arguments, const Context& context, bool& any_float) {
+  const PyKinds& k = py_kinds();
+  bool ok = true;
+  std::size_t count = 0;
+  for_each_named_child(arguments, [&](TSNode argument) {
+    const KindId kind = context.kind(argument);
+    if (kind == k.comment) return;
+    TSNode value = argument;
+    if (kind == k.keyword_argument) {
+      const std::string_view name = context.text(field_child(argument, "name"));
+      if (name != "start" && name != "end" && name != "step") {
+        // Placement keywords do not change the dtype; anything else (out=) might.
+        if (name != "device" && name != "requires_grad" && name != "layout" && name != "pin_memory") ok = false;
+        return;
+      }
+      value = field_child(argument, "value");
+    }
+    ++count;
+    const LiteralKind literal = literal_kind(value, context);
+    if (literal == LiteralKind::Float) any_float = true;
+    else if (literal != LiteralKind::Int) ok = false;
+  });
+  return ok && count > 0 && !any_float;
+}
+
+bool has_keyword(TSNode arguments, std::string_view keyword, const Context& context) {
+  bool found = false;
+  for_each_named_child(arguments, [&](TSNode argument) {
+    if (context.kind(argument) == py_kinds().keyword_argument && context.text(field_child(argument, "name")) == keyword) {
+      found = true;
+    }
+  });
+  return found;
+}
+
+// The dtype torch would choose, made explicit (see the docs' "Fix safety").
+std::optional<Fix> dtype_fix(TSNode call, std::string_view factory, const Context& context) {
+  TSNode arguments = field_child(call, "arguments");
+  if (ts_node_is_null(arguments) || context.kind(arguments) != py_kinds().argument_list) return std::nullopt;
+  if (has_keyword(arguments, "out", context)) return std::nullopt;  // the dtype comes from `out`
+  const std::optional<std::string> torch = python_module_alias(context.py(), "torch", true);
+  const std::string module = torch.value_or("torch");
+  std::string dtype = "float32";
+  Applicability applicability = Applicability::Unsafe;
+  std::string why;
+  auto from_literal = [&](LiteralKind kind) {
+    switch (kind) {
+      case LiteralKind::Int: dtype = "int64", applicability = Applicability::Safe; break;
+      case LiteralKind::Bool: dtype = "bool", applicability = Applicability::Safe; break;
+      case LiteralKind::Float: dtype = "float32", applicability = Applicability::Unsafe; break;
+      case LiteralKind::Other: dtype = "float32", applicability = Applicability::DisplayOnly; break;
+    }
+  };
+  if (factory == "arange") {
+    bool any_float = false;
+    if (all_integer_literals(arguments, context, any_float)) from_literal(LiteralKind::Int);
+    else from_literal(any_float ? LiteralKind::Float : LiteralKind::Other);
+  } else if (factory == "randint" || factory == "randperm") {
+    from_literal(LiteralKind::Int);  // int64 whatever the arguments
+  } else if (factory == "full") {
+    TSNode fill = call_argument(arguments, 1, "fill_value", context);
+    from_literal(ts_node_is_null(fill) ? LiteralKind::Other : literal_kind(fill, context));
+  } else if (factory == "tensor" || factory == "as_tensor" || factory == "asarray") {
+    TSNode data = call_argument(arguments, 0, factory == "asarray" ? "obj" : "data", context);
+    from_literal(ts_node_is_null(data) ? LiteralKind::Other : data_kind(data, context));
+  } else if (factory == "zeros" || factory == "ones" || factory == "empty" || factory == "rand" || factory == "randn" ||
+             factory == "eye" || factory == "linspace" || factory == "logspace" || factory == "empty_strided" ||
+             factory == "scalar_tensor" || factory == "range") {
+    from_literal(LiteralKind::Float);  // the default dtype, float32 unless the program changed it
+  } else {
+    from_literal(LiteralKind::Other);  // normal, sparse_coo_tensor: from the data
+  }
+  // Without a name for the torch module the fix cannot be written reliably.
+  if (!torch && applicability != Applicability::DisplayOnly) applicability = Applicability::DisplayOnly;
+  auto edit = append_call_argument(arguments, "dtype=" + module + "." + dtype);
+  if (!edit) return std::nullopt;
+  std::string message = "Add `dtype=" + module + "." + dtype + "`";
+  if (applicability == Applicability::DisplayOnly) message += " (the dtype depends on the data: check it)";
+  return make_fix(std::move(message), applicability, {std::move(*edit)});
+}
+
 void check_python(TSNode call, Context& context) {
   TSNode callee = field_child(call, "function");
   const KindId callee_kind = context.kind(callee);
@@ -64,9 +223,11 @@ void check_python(TSNode call, Context& context) {
   if (states_dtype(call, context)) return;
   // The callee name: `zeros` in `torch.zeros(...)`, the identifier in `zeros(...)` (as TL501).
   TSNode name = callee_kind == py_kinds().attribute ? field_child(callee, "attribute") : callee;
-  context.report(name, "`" + *qualified +
-                           "` without `dtype=` takes the global default dtype; pass it explicitly (e.g. "
-                           "`dtype=torch.float32`)");
+  context.report(name,
+                 "`" + *qualified +
+                     "` without `dtype=` takes the global default dtype; pass it explicitly (e.g. "
+                     "`dtype=torch.float32`)",
+                 dtype_fix(call, std::string_view(*qualified).substr(6), context));
 }
 
 // ----- C++ -----
@@ -200,6 +361,42 @@ bool cannot_carry_dtype(TSNode argument, const Context& context) {
   return false;
 }
 
+// A decimal integer literal without suffix: `10`.
+bool is_cpp_integer_literal(TSNode node, const Context& context) {
+  if (context.kind(node) != cpp_kinds().number_literal) return false;
+  const std::string_view text = context.text(node);
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The mechanical C++ cases: one-argument zeros/ones/empty/rand/randn/eye (the default dtype,
+// unsafe); arange over integer literals, randperm(n) and randint(..., {size}) (int64, safe).
+std::optional<Fix> cpp_dtype_fix(TSNode arguments, bool aten, std::string_view factory, std::uint32_t count,
+                                 const Context& context) {
+  if (count == 0) return std::nullopt;
+  TSNode last = ts_node_named_child(arguments, count - 1);
+  const std::string float32 = aten ? "at::kFloat" : "torch::kFloat32";
+  const std::string int64 = aten ? "at::kLong" : "torch::kInt64";
+  std::string dtype;
+  Applicability applicability = Applicability::Safe;
+  if (count == 1 && (factory == "zeros" || factory == "ones" || factory == "empty" || factory == "rand" ||
+                     factory == "randn" || factory == "eye")) {
+    dtype = float32;
+    applicability = Applicability::Unsafe;
+  } else if (factory == "arange" && count <= 3) {
+    bool integers = true;
+    for (std::uint32_t i = 0; i < count; ++i) integers = integers && is_cpp_integer_literal(ts_node_named_child(arguments, i), context);
+    if (!integers) return std::nullopt;
+    dtype = int64;
+  } else if (factory == "randperm" && count == 1) {
+    dtype = int64;
+  } else if (factory == "randint" && (count == 2 || count == 3) && context.kind(last) == cpp_kinds().initializer_list) {
+    dtype = int64;
+  } else {
+    return std::nullopt;
+  }
+  return make_fix("Add `" + dtype + "`", applicability, {insert_edit(ts_node_end_byte(last), ", " + dtype)});
+}
+
 // C++: `torch::` / `at::` + factory name (or `from_blob`) whose last argument cannot be a dtype.
 void check_cpp(TSNode call, Context& context) {
   TSNode callee = field_child(call, "function");
@@ -218,7 +415,8 @@ void check_cpp(TSNode call, Context& context) {
   context.report(callee_name_node(callee),
                  "`" + qualified +
                      "` without a dtype takes the global default dtype; pass it explicitly (e.g. "
-                     "`torch::kFloat32` or `torch::TensorOptions().dtype(torch::kFloat32)`)");
+                     "`torch::kFloat32` or `torch::TensorOptions().dtype(torch::kFloat32)`)",
+                 cpp_dtype_fix(arguments, qualified.starts_with("at::"), rest, count, context));
 }
 
 }  // namespace
@@ -283,6 +481,26 @@ def make_mask(n: int) -> torch.Tensor:
 
 Where the dtype should follow another tensor, use `torch.zeros_like(x)`, `x.new_zeros(...)` or
 `dtype=x.dtype`.
+
+## Fix safety
+The fix appends `dtype=<torch's own choice>` (spelled with the file's name for the `torch`
+module), so behaviour is kept exactly where that choice is certain:
+
+- Safe: `torch.arange` over integer literals (`torch.arange(5)` -> `dtype=torch.int64`);
+  `torch.randint` and `torch.randperm` (always int64); `torch.tensor` / `as_tensor` /
+  `asarray` of literal data that is all integers (int64) or all bools (`torch.bool`);
+  `torch.full` with an integer (int64) or bool fill value.
+- Unsafe: factories that take the global default dtype (`zeros`, `ones`, `empty`, `rand`,
+  `randn`, `eye`, `linspace`, `logspace`, `empty_strided`, `scalar_tensor`, `range`, and
+  float literal data or fill values, `torch.arange(5.0)`): `dtype=torch.float32` is only right
+  while the program does not change the default with `torch.set_default_dtype`.
+- Display-only: where the dtype depends on data the linter cannot see (`torch.tensor(values)`,
+  `torch.arange(n)`, `torch.normal(...)`, `torch.sparse_coo_tensor(...)`), or where the file has
+  no name for the `torch` module; the suggestion is shown, never applied.
+
+No fix for a call with `out=`. In C++: one-argument `zeros` / `ones` / `empty` / `rand` /
+`randn` / `eye` get `torch::kFloat32` (`at::kFloat` for `at::`) as unsafe; `arange` over integer
+literals, `randperm(n)` and `randint(..., {size})` get `torch::kInt64` (`at::kLong`) as safe.
 
 ## Options
 None. Suppress a deliberate default with `# noqa: TL201`.

@@ -1,8 +1,11 @@
 // TL402 function-too-complex: McCabe complexity above `max-complexity`.
 #include <string>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_metrics.h"
+#include "linter/semantic/cpp_model.h"
 #include "linter/semantic/python_metrics.h"
 #include "linter/semantic/python_model.h"
 
@@ -19,6 +22,19 @@ void check_python(TSNode definition, Context& context) {
   context.report(field_child(definition, "name"),
                  "function `" + std::string(info->name) + "` is too complex (McCabe " + std::to_string(complexity) +
                      ", more than " + std::to_string(limit) + "); split it into smaller functions");
+}
+
+// C++: 1 + each `if`, `for`, range-for, `while`, `do`, `case`, `catch` and `?:`; lambdas are
+// folded into the enclosing function. Reported at the declarator's name.
+void check_cpp(TSNode definition, Context& context) {
+  TSNode name = context.cpp()->function_name(definition);
+  if (ts_node_is_null(name)) return;
+  const int limit = context.settings().max_complexity;
+  const int complexity = cpp_complexity(definition);
+  if (complexity <= limit) return;
+  context.report(name, "function `" + std::string(context.text(name)) + "` is too complex (cyclomatic " +
+                           std::to_string(complexity) + ", more than " + std::to_string(limit) +
+                           "); split it into smaller functions");
 }
 
 }  // namespace
@@ -81,9 +97,29 @@ def build_optimizer(cfg: OptimizerConfig, model: nn.Module) -> Optimizer:
 ## Guideline
 *Code Structure*: "Avoid monolithic functions with multiple responsibilities"; "Write code that
 reads like plain English".
+
+## C++
+In C++, CUDA and header files the complexity of a function definition is 1 plus one for each
+`if` (an `else if` is another `if`; `if constexpr` too), `for`, range-`for`, `while`, `do`,
+`case` label (`default:` is not a decision), `catch` and conditional operator `?:`. `&&` and `||`
+do not count, as in mccabe. Lambdas are folded into the function they are written in (as mccabe
+folds nested functions); member functions of local classes are separate functions. Code in both
+branches of `#if` / `#else` is counted. The diagnostic points at the declarator's name
+(`forward`, `NetImpl::forward`).
+
+```cpp
+torch::Tensor activation(const std::string& name, torch::Tensor x) {
+  if (name == "relu") return torch::relu(x);
+  else if (name == "gelu") return torch::gelu(x);
+  // ... ten more branches ...
+}
+```
+
+Use instead: a table from names to functions (`std::unordered_map<std::string,
+std::function<torch::Tensor(torch::Tensor)>>`), or one small function per case.
 )md"},
       .python = {.kinds = {"function_definition"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"function_definition"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

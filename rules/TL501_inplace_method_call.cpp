@@ -1,8 +1,13 @@
 // TL501 inplace-method-call: in-place tensor methods and in-place torch functions.
+#include <algorithm>
+#include <iterator>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/run/fix_helpers.h"
 #include "linter/parse/cpp_kinds.h"
 #include "linter/semantic/cpp_model.h"
 #include "linter/semantic/inplace.h"
@@ -25,6 +30,56 @@ std::string message_for(std::string_view name) {
   std::string out_of_place(name.substr(0, name.size() - 1));
   return "in-place operation `" + std::string(name) + "` mutates its tensor; use the out-of-place `" + out_of_place +
          "` and bind the result (e.g. `x = x." + out_of_place + "(...)`)";
+}
+
+// In-place methods with no out-of-place twin of the same meaning (derived from
+// torch.Tensor's methods; `bernoulli`, `resize` and `resize_as` exist but mean something else).
+bool has_out_of_place_twin(std::string_view name) {
+  static constexpr std::string_view kNoTwin[] = {
+      "apply_",  "bernoulli_",   "cauchy_", "copy_",   "exponential_", "fill_",         "fill_diagonal_",
+      "geometric_", "log_normal_", "map2_", "map_",    "normal_",      "random_",       "requires_grad_",
+      "resize_", "resize_as_",   "resize_as_sparse_", "set_", "share_memory_", "sparse_resize_",
+      "sparse_resize_and_clear_", "uniform_", "zero_"};
+  return std::find(std::begin(kNoTwin), std::end(kNoTwin), name) == std::end(kNoTwin);
+}
+
+// A call that is a whole expression statement: `x.add_(y)` on its own.
+bool is_statement_call(TSNode call, KindId expression_statement, const Context& context) {
+  TSNode parent = ts_node_parent(call);
+  return !ts_node_is_null(parent) && context.kind(parent) == expression_statement &&
+         ts_node_named_child_count(parent) == 1;
+}
+
+// Python: `x.add_(y)` as a statement, `x` a plain name -> `x = x.add(y)` (unsafe: other
+// references to the tensor no longer see the change). `zero_` / `fill_` / `copy_` have no
+// twin: a display-only suggestion.
+std::optional<Fix> python_fix(TSNode call, TSNode callee, TSNode name_node, std::string_view name,
+                              const Context& context) {
+  const PyKinds& k = py_kinds();
+  if (context.kind(callee) != k.attribute || !is_statement_call(call, k.expression_statement, context)) {
+    return std::nullopt;
+  }
+  TSNode object = field_child(callee, "object");
+  if (context.kind(object) != k.identifier) return std::nullopt;
+  const std::string receiver(context.text(object));
+  const std::string twin(name.substr(0, name.size() - 1));
+  if (has_out_of_place_twin(name)) {
+    return make_fix("Use the out-of-place `" + twin + "` and rebind `" + receiver + "`", Applicability::Unsafe,
+                    {insert_edit(ts_node_start_byte(call), receiver + " = "), replace_edit(name_node, twin)});
+  }
+  TSNode arguments = field_child(call, "arguments");
+  std::vector<std::string> values;
+  for_each_named_child(arguments, [&](TSNode argument) {
+    if (context.kind(argument) != k.comment) values.emplace_back(context.text(argument));
+  });
+  const std::string torch = python_module_alias(context.py(), "torch", true).value_or("torch");
+  std::string replacement;
+  if (name == "zero_" && values.empty()) replacement = receiver + " = " + torch + ".zeros_like(" + receiver + ")";
+  else if (name == "fill_" && values.size() == 1) replacement = receiver + " = " + torch + ".full_like(" + receiver + ", " + values[0] + ")";
+  else if (name == "copy_" && values.size() == 1) replacement = receiver + " = " + values[0] + ".to(" + receiver + ", copy=True)";
+  else return std::nullopt;
+  return make_fix("Rebind `" + receiver + "` to a new tensor: `" + replacement + "`", Applicability::DisplayOnly,
+                  {replace_edit(call, replacement)});
 }
 
 void check_python(TSNode call, Context& context) {
@@ -51,7 +106,38 @@ void check_python(TSNode call, Context& context) {
   } else if (context.kind(callee) != k.attribute || !is_inplace_method_name(name)) {
     return;
   }
-  context.report(name_node, message_for(name));
+  context.report(name_node, message_for(name),
+                 qualified ? std::nullopt : python_fix(call, callee, name_node, name, context));
+}
+
+// C++: `x.add_(y);` with `x` a plain name -> `x = x.add(y);` (unsafe); `x.zero_();` and
+// `x.fill_(v);` get a display-only `torch::zeros_like` / `torch::full_like` suggestion.
+std::optional<Fix> cpp_fix(TSNode call, TSNode callee, TSNode name_node, std::string_view name,
+                           const Context& context) {
+  const CppKinds& k = cpp_kinds();
+  if (context.kind(callee) != k.field_expression || !is_statement_call(call, k.expression_statement, context)) {
+    return std::nullopt;
+  }
+  if (context.text(field_child(callee, "operator")) != ".") return std::nullopt;
+  TSNode object = field_child(callee, "argument");
+  if (context.kind(object) != k.identifier) return std::nullopt;
+  // `x.template add_<T>(...)` and other spellings: only a plain field name.
+  if (!ts_node_eq(field_child(callee, "field"), name_node)) return std::nullopt;
+  const std::string receiver(context.text(object));
+  const std::string twin(name.substr(0, name.size() - 1));
+  if (has_out_of_place_twin(name)) {
+    return make_fix("Use the out-of-place `" + twin + "` and rebind `" + receiver + "`", Applicability::Unsafe,
+                    {insert_edit(ts_node_start_byte(call), receiver + " = "), replace_edit(name_node, twin)});
+  }
+  TSNode arguments = field_child(call, "arguments");
+  const std::uint32_t count = ts_node_named_child_count(arguments);
+  std::string replacement;
+  if (name == "zero_" && count == 0) replacement = receiver + " = torch::zeros_like(" + receiver + ")";
+  else if (name == "fill_" && count == 1)
+    replacement = receiver + " = torch::full_like(" + receiver + ", " + std::string(context.text(ts_node_named_child(arguments, 0))) + ")";
+  else return std::nullopt;
+  return make_fix("Rebind `" + receiver + "` to a new tensor: `" + replacement + "`", Applicability::DisplayOnly,
+                  {replace_edit(call, replacement)});
 }
 
 // C++: `x.add_(y)` / `x->add_(y)` with an in-place tensor method name, and `torch::relu_(x)` /
@@ -71,7 +157,7 @@ void check_cpp(TSNode call, Context& context) {
     if (!qualified.starts_with("torch::") && !qualified.starts_with("at::")) return;
     if (is_allowed_inplace(name, qualified, context.settings())) return;
   }
-  context.report(name_node, message_for(name));
+  context.report(name_node, message_for(name), cpp_fix(call, callee, name_node, name, context));
 }
 
 }  // namespace
@@ -156,6 +242,19 @@ the file's own (`my_helper_(x)`) and of other namespaces are not flagged.
 ## Explicitly requested in-place code
 Suppress the line: `x.add_(y)  # noqa: TL501` (C++: `// NOLINT(TL501)`), or add the
 method or qualified name to the allow-list.
+
+## Fix safety
+- Unsafe: an in-place method call that is a statement of its own, on a plain name, becomes
+  the out-of-place twin rebound to that name: `x.add_(y)` -> `x = x.add(y)` (C++:
+  `x.add_(y);` -> `x = x.add(y);`). Unsafe because other references to the tensor (callers,
+  aliases, views, `self.` attributes holding it) no longer see the change, and the
+  out-of-place result may have another dtype (type promotion).
+- Display-only: methods without an out-of-place twin: `x.zero_()` ->
+  `x = torch.zeros_like(x)`, `x.fill_(v)` -> `x = torch.full_like(x, v)`, `x.copy_(src)` ->
+  `x = src.to(x, copy=True)` (Python); `torch::zeros_like` / `torch::full_like` in C++.
+- No fix: other receivers (`self.w.add_(...)`, `x[0].add_(...)`), calls used as values,
+  `x->add_(...)`, `torch.relu_(x)`-style functions, and in-place methods with no twin of the
+  same meaning (`uniform_`, `normal_`, `bernoulli_`, `resize_`, `set_`, ...).
 
 ## Options
 - `[inplace] extend-allow`: method names (`"copy_"`) or qualified names

@@ -2,8 +2,10 @@
 // The Python check is below; the C++ check (compound assignment to a Tensor) sits beside it.
 #include <string>
 
+#include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/semantic/cpp_model.h"
 #include "linter/semantic/python_model.h"
 
 namespace torchlint::rules {
@@ -20,6 +22,22 @@ void check_python(TSNode assignment, Context& context) {
   context.report(assignment, "`" + std::string(name) + " " + spelled + " ...` updates the tensor `" +
                                  std::string(name) + "` in place; rebind it instead (`" + std::string(name) +
                                  " = " + std::string(name) + " " + binary + " ...`)");
+}
+
+// C++: `x op= y` (`+=`, `-=`, `*=`, `/=`, `%=`, `&=`, `|=`, `^=`, `<<=`, `>>=`) whose left side is
+// a local variable or parameter declared `torch::Tensor` / `at::Tensor` (any cv/ref) or
+// `auto x = torch::...(...)` / `at::...(...)`. Reported at the assignment.
+void check_cpp(TSNode assignment, Context& context) {
+  TSNode op = field_child(assignment, "operator");
+  const std::string_view spelled = context.text(op);
+  if (spelled.size() < 2 || spelled == "==" || spelled.back() != '=') return;
+  TSNode target = field_child(assignment, "left");
+  if (ts_node_is_null(target) || context.kind(target) != cpp_kinds().identifier) return;
+  if (!context.cpp()->is_tensor_variable(target, context.ancestors())) return;
+  const std::string name(context.text(target));
+  const std::string binary(spelled.substr(0, spelled.size() - 1));
+  context.report(assignment, "`" + name + " " + std::string(spelled) + " ...` updates the tensor `" + name +
+                                 "` in place; rebind it instead (`" + name + " = " + name + " " + binary + " ...`)");
 }
 
 }  // namespace
@@ -89,9 +107,35 @@ None.
 
 ## Guideline
 Operations: *Never use inplace operations (`x.add_()` etc.) unless explicitly requested.*
+
+## C++
+In LibTorch sources the rule flags a compound assignment (`+=`, `-=`, `*=`, `/=`, `%=`, `&=`,
+`|=`, `^=`, `<<=`, `>>=`) whose left side is a local variable or parameter declared as
+`torch::Tensor` / `at::Tensor` (any cv/ref: `const at::Tensor&`, `torch::Tensor&&`; also
+`Tensor` after `using namespace torch;` / `using torch::Tensor;` / `using Tensor =
+torch::Tensor;` or inside `namespace at`), or declared `auto x = torch::...(...)` /
+`at::...(...)` (any `auto` cv/ref, structured bindings of such a call included). The declaration
+is looked up as the compiler would: the nearest earlier declaration in the enclosing blocks, then
+`for` / range-`for` / `catch` / lambda / function parameters; lambdas see the enclosing
+function's locals. Members (`weight_ += ...`), pointers to tensors, `int i = 0; i += 1;` and
+`auto y = x.clone(); y += 1;` (a method result) are not flagged.
+
+```cpp
+torch::Tensor scale(torch::Tensor x, double factor) {
+  x *= factor;
+  return x;
+}
+```
+
+Use instead:
+```cpp
+torch::Tensor scale(const torch::Tensor& x, double factor) {
+  return x * factor;
+}
+```
 )md"},
       .python = {.kinds = {"augmented_assignment"}, .make = function_check<check_python>},
-      .cpp = {}};
+      .cpp = {.kinds = {"assignment_expression"}, .make = function_check<check_cpp>}};
   return rule;
 }
 

@@ -1,6 +1,10 @@
 // TL601 requires-grad-assignment: `p.requires_grad = False` instead of `requires_grad_()`.
+#include <optional>
+#include <string>
+
 #include "linter/parse/walk.h"
 #include "linter/run/context.h"
+#include "linter/run/fix_helpers.h"
 
 namespace torchlint::rules {
 namespace {
@@ -23,6 +27,32 @@ bool targets_requires_grad(TSNode target, const Context& context) {
   return !ts_node_is_null(found);
 }
 
+// Safe fix: `X.requires_grad = V` -> `X.requires_grad_(V)`, for a plain assignment statement
+// of one attribute target (not annotated, augmented, chained or tuple-valued).
+std::optional<Fix> requires_grad_fix(TSNode assignment, const Context& context) {
+  const PyKinds& k = py_kinds();
+  if (context.kind(assignment) != k.assignment || !ts_node_is_null(field_child(assignment, "type"))) return std::nullopt;
+  TSNode parent = ts_node_parent(assignment);
+  if (ts_node_is_null(parent) || context.kind(parent) != k.expression_statement ||
+      ts_node_named_child_count(parent) != 1) {
+    return std::nullopt;
+  }
+  TSNode left = field_child(assignment, "left");
+  TSNode right = field_child(assignment, "right");
+  if (context.kind(left) != k.attribute || context.text(field_child(left, "attribute")) != "requires_grad") {
+    return std::nullopt;
+  }
+  const KindId value = context.kind(right);
+  if (value == k.assignment || value == k.augmented_assignment || value == k.expression_list || value == k.yield ||
+      value == k.pattern_list) {
+    return std::nullopt;
+  }
+  TSNode object = field_child(left, "object");
+  const std::string replacement =
+      std::string(context.text(object)) + ".requires_grad_(" + std::string(context.text(right)) + ")";
+  return make_fix("Call `requires_grad_(...)` instead", Applicability::Safe, {replace_edit(assignment, replacement)});
+}
+
 // Plain, annotated and chained assignments (`a.requires_grad = b.requires_grad = False` is two
 // assignments, each reported); augmented ones (`p.requires_grad &= flag`) too.
 void check_python(TSNode assignment, Context& context) {
@@ -31,7 +61,8 @@ void check_python(TSNode assignment, Context& context) {
   if (!targets_requires_grad(field_child(assignment, "left"), context)) return;
   context.report(assignment,
                  "assigning `requires_grad` directly; use `module.requires_grad_(False)` to freeze a module or "
-                 "`tensor.requires_grad_()` for a tensor");
+                 "`tensor.requires_grad_()` for a tensor",
+                 requires_grad_fix(assignment, context));
 }
 
 }  // namespace
@@ -71,6 +102,11 @@ backbone.requires_grad_(False)
 ```
 
 For a single tensor: `weight.requires_grad_()` / `weight.requires_grad_(False)`.
+
+## Fix safety
+Safe: `p.requires_grad = V` becomes `p.requires_grad_(V)` when the assignment is a statement
+of its own with that single attribute target (not annotated, augmented, chained, or assigning
+a tuple). The value is kept as written. Other forms get no fix.
 
 ## Options
 None. Suppress a line with `# noqa: TL601` where an attribute assignment is really meant (for

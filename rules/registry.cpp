@@ -8,6 +8,7 @@
 #define TORCHLINT_RULES(X) \
   X(tl001_io_error)        \
   X(tl002_syntax_error)    \
+  X(tl003_unused_suppression) \
   X(tl101_missing_parameter_annotation) \
   X(tl102_missing_return_annotation) \
   X(tl103_hidden_tuple_return) \

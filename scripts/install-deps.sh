@@ -12,6 +12,8 @@ PACKAGES=(
   pre-commit neovim python3-jsonschema python3-mccabe git
   # fuzzing and sanitizers
   clang-14 libclang-rt-14-dev
+  # the type-aware C++ engine on Clang LibTooling (linter/clang/, TORCHLINT_WITH_CLANG)
+  libclang-14-dev libclang-cpp14-dev llvm-14-dev
 )
 
 missing=()

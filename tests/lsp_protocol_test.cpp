@@ -176,7 +176,7 @@ TEST(LspProtocol, Utf16SessionFromOpenToExit) {
   const json& caps = init["result"]["capabilities"];
   EXPECT_EQ(caps["positionEncoding"], "utf-16");
   EXPECT_EQ(caps["textDocumentSync"]["change"], 2);
-  EXPECT_EQ(caps["codeActionProvider"]["codeActionKinds"], json::array({"quickfix"}));
+  EXPECT_EQ(caps["codeActionProvider"]["codeActionKinds"], json::array({"quickfix", "source.fixAll.torchlint"}));
   EXPECT_TRUE(caps.contains("diagnosticProvider"));
 
   session.notify("textDocument/didOpen", open_params(ws.file_uri, kSource));

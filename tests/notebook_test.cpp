@@ -150,5 +150,59 @@ TEST(NotebookLinting, StdinWithANotebookName) {
   EXPECT_EQ(json::parse(lines[0])["cell"], 3);
 }
 
+TEST(NotebookFileMap, MapsCellPositionsIntoTheJsonText) {
+  // Line 5 holds cell 2's second line; its content starts at column 5 (after `   "`).
+  const std::string text =
+      "{\"cells\": [\n"
+      " {\"cell_type\": \"markdown\", \"source\": [\"# t\\n\"]},\n"
+      " {\"cell_type\": \"code\", \"source\": [\n"
+      "   \"x = \\\"\xC3\xA9\\\" + \\u00e9\\n\",\n"
+      "   \"y.add_(1)\"\n"
+      " ]}\n"
+      "]}\n";
+  const NotebookFileMap map(text);
+  EXPECT_EQ(map.to_file(2, {2, 3}), (Position{5, 7}));
+  EXPECT_EQ(map.to_file(2, {1, 1}), (Position{4, 5}));
+  // `\"` takes two columns in the file, `é` one, `\u00e9` six.
+  EXPECT_EQ(map.to_file(2, {1, 6}), (Position{4, 11}));
+  EXPECT_EQ(map.to_file(2, {1, 11}), (Position{4, 17}));
+  EXPECT_EQ(map.to_file(2, {1, 12}), (Position{4, 23}));
+  // Past the end of a line: the line's end; the end of the last line: the closing quote.
+  EXPECT_EQ(map.to_file(2, {1, 40}), (Position{4, 23}));
+  EXPECT_EQ(map.to_file(2, {2, 10}), (Position{5, 14}));
+  EXPECT_EQ(map.to_file(1, {1, 1}), (Position{2, 40}));
+  EXPECT_FALSE(map.to_file(2, {3, 1}));
+  EXPECT_FALSE(map.to_file(3, {1, 1}));
+}
+
+// Code scanning, GitLab and GitHub annotations point into the .ipynb file as stored.
+TEST(NotebookLinting, FileFormatsPointAtTheSourceInsideTheJson) {
+  const fs::path notebook = fs::path(TORCHLINT_SOURCE_DIR) / "fixtures/notebooks/training.ipynb";
+  const auto file_lines = testing::split_lines(testing::read_text(notebook));
+  auto text_at = [&](int row, int column, std::size_t length) {
+    return file_lines.at(static_cast<std::size_t>(row - 1)).substr(static_cast<std::size_t>(column - 1), length);
+  };
+  const auto run = run_torchlint({"check", "fixtures/notebooks/training.ipynb", "--output-format", "sarif"},
+                                 {.cwd = TORCHLINT_SOURCE_DIR});
+  const json results = json::parse(run.out)["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 5U);
+  const std::vector<std::string> flagged = {"zeros", "add_", "mul_", "ones", "clamp_"};
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const json& region = results[i]["locations"][0]["physicalLocation"]["region"];
+    EXPECT_EQ(text_at(region["startLine"], region["startColumn"], flagged[i].size()), flagged[i]) << region;
+    EXPECT_EQ(region["endColumn"].get<int>() - region["startColumn"].get<int>(), static_cast<int>(flagged[i].size()));
+    EXPECT_TRUE(results[i]["properties"].contains("cell"));
+  }
+  const auto github = run_torchlint({"check", "fixtures/notebooks/training.ipynb", "--select", "TL201",
+                                     "--output-format", "github"},
+                                    {.cwd = TORCHLINT_SOURCE_DIR});
+  const auto first = testing::split_lines(github.out).at(0);
+  const json region = results[0]["locations"][0]["physicalLocation"]["region"];
+  EXPECT_NE(first.find(",line=" + std::to_string(region["startLine"].get<int>()) +
+                       ",col=" + std::to_string(region["startColumn"].get<int>()) + ","),
+            std::string::npos)
+      << first;
+}
+
 }  // namespace
 }  // namespace torchlint

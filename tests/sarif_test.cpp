@@ -165,6 +165,14 @@ TEST_F(SarifReport, ResultsPointAtRulesAndRelativeLocations) {
   EXPECT_EQ(run()["automationDetails"]["id"], "torchlint/");
 }
 
+TEST_F(SarifReport, CategoryComesFromTheEnvironment) {
+  TempDir dir;
+  dir.write("m.py", "import torch\nx = torch.zeros(3)\n");
+  const auto run = run_torchlint({"check", ".", "--output-format", "sarif"},
+                                 {.cwd = dir.path(), .env = {"TORCHLINT_SARIF_CATEGORY=models/vision"}});
+  EXPECT_EQ(json::parse(run.out)["runs"][0]["automationDetails"]["id"], "models/vision/");
+}
+
 TEST_F(SarifReport, FilesOutsideTheRootGetAbsoluteFileUris) {
   const json& location = run()["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"];
   EXPECT_EQ(location["uri"], "file://" + fs::path(outside_path_).lexically_normal().generic_string());

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "linter/cli/adoption.h"
 #include "linter/cli/commands.h"
 
 namespace torchlint {
@@ -60,7 +61,19 @@ int run_check_command(const CheckCommand& command) {
   ConfigResolver resolver(command.overrides, config, command.isolated);
   CheckOptions options = command.check;
   if (options.paths.empty()) options.paths.emplace_back(".");
+  validate_adoption_options(command);
+  if (fixes_stdin(command, options)) return run_fix_stdin(command, options, resolver);
   CheckResult result = run_check(options, resolver);
+  // --fix / --diff: fix the files, then report what remains (adoption.cpp).
+  FixRunSummary fixes;
+  if (command.fix || command.diff) {
+    fixes = fix_checked_files(command, options, resolver, result, std::cout);
+    if (command.diff) return fixes.files > 0 || fixes.failed ? 1 : 0;
+    if (fixes.files > 0) result = run_check(options, resolver);
+  }
+  if (command.write_baseline) return write_baseline_file(command, result);
+  filter_with_baseline(command, resolver, result);
+  if (command.add_noqa) return run_add_noqa(command, options, resolver, result);
   result.report.statistics = command.statistics;
   for (const auto& target : targets) {
     if (target.path) {
@@ -76,6 +89,7 @@ int run_check_command(const CheckCommand& command) {
     }
   }
   std::cout.flush();
+  if (command.exit_non_zero_on_fix && fixes.files > 0) return 1;
   if (command.exit_zero) return 0;
   return fails(result.report.diagnostics, result.fail_on) ? 1 : 0;
 }

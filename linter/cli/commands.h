@@ -25,6 +25,13 @@ struct CheckCommand {
   bool statistics = false;
   bool quiet = false;
   ColorChoice color = ColorChoice::Auto;
+  // Adoption (linter/cli/adoption.h): fixes, --add-noqa, baselines (--baseline sets overrides.baseline).
+  bool fix = false;
+  bool unsafe_fixes = false;
+  bool diff = false;
+  bool exit_non_zero_on_fix = false;
+  bool add_noqa = false;
+  std::optional<std::string> write_baseline;
 };
 
 int run_check_command(const CheckCommand& command);

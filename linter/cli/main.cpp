@@ -1,11 +1,15 @@
 // torchlint: the command-line program.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 #include "linter/cli/commands.h"
 #include "linter/cli/guidelines_command.h"
 #include "linter/lsp/server.h"
+#ifdef TORCHLINT_WITH_CLANG
+#include "linter/clang/engine.h"
+#endif
 
 namespace {
 
@@ -43,9 +47,29 @@ void add_check_options(CLI::App& check, CheckCommand& command, std::vector<std::
   check.add_option("--cache-dir", command.check.cache_dir, "Cache directory (default: <project root>/.torchlint_cache)");
   check.add_flag("--no-respect-gitignore", [&](std::int64_t) { command.overrides.respect_gitignore = false; },
                  "Do not honour .gitignore files");
+  // Adoption (linter/cli/adoption.cpp, docs/baseline.md).
+  check.add_flag("--fix", command.fix, "Apply safe fixes (repeatedly, until nothing changes)");
+  check.add_flag("--unsafe-fixes", command.unsafe_fixes, "With --fix or --diff, apply unsafe fixes too");
+  check.add_flag("--diff", command.diff, "Print the fixes as a unified diff instead of writing them (exit 1 if any)");
+  check.add_flag("--exit-non-zero-on-fix", command.exit_non_zero_on_fix, "Exit 1 when --fix changed a file");
+  check.add_flag("--add-noqa", command.add_noqa, "Add suppression comments to every line with findings");
+  check.add_option("--write-baseline", command.write_baseline, "Record the current findings in this baseline file");
+  check.add_option_function<std::string>(
+      "--baseline", [&](const std::string& path) { command.overrides.baseline = path; },
+      "Report only findings not in this baseline file (also the `baseline` key)");
+  check.add_option_function<std::string>(
+         "--compile-commands",
+         [&](const std::string& path) {
+           command.overrides.compile_commands = std::filesystem::absolute(path).lexically_normal().string();
+         },
+         "Directory of compile_commands.json (or the file): C++ files listed there are checked by type with Clang")
+      ->check(CLI::ExistingPath);
 }
 
 int run(int argc, char** argv) {
+#ifdef TORCHLINT_WITH_CLANG
+  install_clang_engine();
+#endif
   CLI::App app{"torchlint: a fast linter for PyTorch coding guidelines (Python and LibTorch C++)", "torchlint"};
   app.set_version_flag("-V,--version", std::string("torchlint ") + TORCHLINT_VERSION);
   app.require_subcommand(1);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "linter/lsp/suppression_edit.h"
+#include "linter/run/fixer.h"
 #include "linter/run/lint_file.h"
 #include "linter/run/rule.h"
 
@@ -222,6 +223,7 @@ json Server::initialize(const json& params) {
   if (const json& debounce = member(options, "debounceMs"); debounce.is_number()) {
     options_.debounce_ms = std::max(0, debounce.get<int>());
   }
+  unsafe_fixes_ = member(options, "unsafeFixes") == true;
 
   // The project root is the workspace folder (catalog). Settings default their root to the
   // current directory, so the server works from the root.
@@ -242,7 +244,7 @@ json Server::initialize(const json& params) {
       {"capabilities",
        {{"positionEncoding", encoding_name},
         {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-        {"codeActionProvider", {{"codeActionKinds", {"quickfix"}}}},
+        {"codeActionProvider", {{"codeActionKinds", {"quickfix", "source.fixAll.torchlint"}}}},
         {"diagnosticProvider",
          {{"identifier", "torchlint"}, {"interFileDependencies", false}, {"workspaceDiagnostics", false}}}}},
       {"serverInfo", {{"name", "torchlint"}, {"version", TORCHLINT_VERSION}}}};
@@ -451,12 +453,24 @@ json Server::pull_diagnostics(const json& params) {
 json Server::code_action(const json& params) {
   OpenDocument& open = require(params);
   const json& only = member(member(params, "context"), "only");
-  if (only.is_array() && !std::any_of(only.begin(), only.end(), [](const json& kind) {
-        return kind.is_string() && (kind == "quickfix" || kind.get<std::string>().starts_with("quickfix."));
-      })) {
-    return json::array();
-  }
+  auto asks_for = [&](std::string_view kind) {
+    // `only` holds kind prefixes: "source" and "source.fixAll" both ask for source.fixAll.torchlint.
+    if (!only.is_array()) return true;
+    return std::any_of(only.begin(), only.end(), [&](const json& item) {
+      if (!item.is_string()) return false;
+      const std::string& prefix = item.get_ref<const std::string&>();
+      return kind == prefix || (kind.starts_with(prefix) && kind.size() > prefix.size() && kind[prefix.size()] == '.');
+    });
+  };
+  const bool want_quickfix = asks_for("quickfix");
+  const bool want_fix_all = asks_for("source.fixAll.torchlint");
+  if (!want_quickfix && !want_fix_all) return json::array();
   flush(open);
+  if (!want_quickfix) {
+    json actions = json::array();
+    if (auto fix_all = fix_all_action(open)) actions.push_back(std::move(*fix_all));
+    return actions;
+  }
   const json& range = params.at("range");
   const std::uint32_t first_line = range.at("start").at("line").get<std::uint32_t>();
   const std::uint32_t last_line = range.at("end").at("line").get<std::uint32_t>();
@@ -498,7 +512,8 @@ json Server::code_action(const json& params) {
                 {"newText", text}};
   };
   for (const Finding* finding : wanted) {
-    if (finding->fix && !finding->fix->edits.empty()) {
+    // Safe fixes (and unsafe ones when the client asked for them); display-only ones never.
+    if (finding->fix && !finding->fix->edits.empty() && is_applicable(finding->fix->applicability, unsafe_fixes_)) {
       json edits = json::array();
       for (const Edit& edit : finding->fix->edits) edits.push_back(text_edit(edit.start, edit.end, edit.content));
       actions.push_back({{"title", finding->fix->message.empty() ? "Fix " + finding->code : finding->fix->message},
@@ -516,7 +531,49 @@ json Server::code_action(const json& params) {
                        {"diagnostics", json::array({diagnostic_json(*finding)})},
                        {"edit", {{"changes", {{document.uri(), json::array({text_edit(insert->start, insert->end, insert->text)})}}}}}});
   }
+  if (want_fix_all && only.is_array()) {
+    if (auto fix_all = fix_all_action(open)) actions.push_back(std::move(*fix_all));
+  }
   return actions;
+}
+
+// source.fixAll.torchlint: every applicable fix, applied in rounds as `--fix` does, as one
+// edit of the changed region.
+std::optional<json> Server::fix_all_action(OpenDocument& open) {
+  const TextDocument& document = open.document;
+  if (document.language() == Language::Unknown) return std::nullopt;
+  const bool any = std::any_of(open.findings.begin(), open.findings.end(), [&](const Finding& finding) {
+    return finding.fix && !finding.fix->edits.empty() && is_applicable(finding.fix->applicability, unsafe_fixes_);
+  });
+  if (!any) return std::nullopt;
+  const std::string before(document.text());
+  FixOutcome outcome;
+  try {
+    const auto resolved = settings_for(document.path());
+    outcome = fix_text(document.path(), before, document.language(), resolved->settings, resolved->rules, unsafe_fixes_);
+  } catch (const ConfigError&) {
+    return std::nullopt;
+  }
+  if (outcome.text == before) return std::nullopt;
+  // The smallest replacement: common prefix and suffix stay.
+  std::size_t prefix = 0;
+  while (prefix < before.size() && prefix < outcome.text.size() && before[prefix] == outcome.text[prefix]) ++prefix;
+  std::size_t suffix = 0;
+  while (suffix < before.size() - prefix && suffix < outcome.text.size() - prefix &&
+         before[before.size() - 1 - suffix] == outcome.text[outcome.text.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  // Keep UTF-8 sequences whole: back the prefix up to a character start.
+  while (prefix > 0 && (static_cast<unsigned char>(before[prefix]) & 0xC0U) == 0x80U) --prefix;
+  while (suffix > 0 && (static_cast<unsigned char>(before[before.size() - suffix]) & 0xC0U) == 0x80U) --suffix;
+  const LineIndex lines(before);
+  const auto start = lsp_position(lines, before, static_cast<std::uint32_t>(prefix), encoding_);
+  const auto end = lsp_position(lines, before, static_cast<std::uint32_t>(before.size() - suffix), encoding_);
+  json edit = {{"range", {{"start", to_lsp(start)}, {"end", to_lsp(end)}}},
+               {"newText", outcome.text.substr(prefix, outcome.text.size() - suffix - prefix)}};
+  return json{{"title", "Fix all torchlint findings (" + std::to_string(outcome.fixed) + ")"},
+              {"kind", "source.fixAll.torchlint"},
+              {"edit", {{"changes", {{document.uri(), json::array({edit})}}}}}};
 }
 
 // ---- output -------------------------------------------------------------------------

@@ -75,6 +75,7 @@ class Server {
   void did_change_configuration(const nlohmann::json& params);
   void relint_all();
   nlohmann::json code_action(const nlohmann::json& params);
+  std::optional<nlohmann::json> fix_all_action(OpenDocument& open);
   nlohmann::json pull_diagnostics(const nlohmann::json& params);
 
   OpenDocument* find(const std::string& uri);
@@ -98,6 +99,7 @@ class Server {
   bool exited_ = false;
   bool push_diagnostics_ = true;  // false when the client pulls (it would show both)
   bool watch_registration_ = false;
+  bool unsafe_fixes_ = false;  // initializationOptions.unsafeFixes: offer unsafe fixes as quick fixes too
   std::string root_;
   std::unique_ptr<ConfigResolver> resolver_;
   std::set<std::string> reported_errors_;

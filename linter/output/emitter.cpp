@@ -1,7 +1,5 @@
 #include "linter/output/emitter.h"
 
-#include "linter/run/notebook.h"
-
 #include <array>
 #include <fstream>
 #include <sstream>
@@ -91,6 +89,19 @@ std::string_view SourceLines::line(const Diagnostic& diagnostic, std::uint32_t r
   source = source.substr(0, source.find('\n'));
   if (source.ends_with('\r')) source.remove_suffix(1);
   return source;
+}
+
+Range SourceLines::file_range(const Diagnostic& diagnostic) {
+  if (!diagnostic.cell) return diagnostic.range;
+  auto it = notebook_maps_.find(diagnostic.path);
+  if (it == notebook_maps_.end()) {
+    const std::string* content = text(diagnostic.path);
+    it = notebook_maps_.emplace(diagnostic.path, NotebookFileMap(content ? *content : std::string_view())).first;
+  }
+  const auto start = it->second.to_file(*diagnostic.cell, diagnostic.range.start);
+  const auto end = it->second.to_file(*diagnostic.cell, diagnostic.range.end);
+  if (!start) return Range{{1, 1}, {1, 1}};  // the file, not a place in it
+  return Range{*start, end && *start <= *end ? *end : *start};
 }
 
 std::string absolute_path(const std::string& path) {

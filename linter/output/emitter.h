@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "linter/run/diagnostic.h"
+#include "linter/run/notebook.h"
 
 namespace torchlint {
 
@@ -39,6 +40,9 @@ class SourceLines {
   std::string_view line(const std::string& path, std::uint32_t row);
   // Line `row` of the diagnostic's file; for a notebook diagnostic, of its cell.
   std::string_view line(const Diagnostic& diagnostic, std::uint32_t row);
+  // The diagnostic's range in its file as stored: its own range, except for a notebook
+  // diagnostic (rows within a cell), which is mapped into the .ipynb JSON text.
+  Range file_range(const Diagnostic& diagnostic);
   // The whole text, or nullptr when unreadable.
   const std::string* text(const std::string& path);
 
@@ -47,6 +51,7 @@ class SourceLines {
   std::map<std::string, std::string> cache_;
   std::map<std::string, std::vector<std::uint32_t>> starts_;
   std::map<std::string, std::vector<std::string>> notebook_cells_;
+  std::map<std::string, NotebookFileMap> notebook_maps_;
 };
 
 // Absolute path of a diagnostic's file (JSON `filename`).

@@ -51,6 +51,7 @@ void emit_gitlab(const RunReport& report, std::ostream& out) {
     key += '\0';
     key += without_whitespace(sources.line(d, d.range.start.row));
     const int occurrence = ++occurrences[key];
+    const Range range = sources.file_range(d);  // notebooks: the place in the .ipynb file
     key += '\0' + std::to_string(occurrence);
 
     Json issue = {{"type", "issue"},
@@ -62,8 +63,8 @@ void emit_gitlab(const RunReport& report, std::ostream& out) {
                   {"location",
                    {{"path", path},
                     {"positions",
-                     {{"begin", {{"line", d.range.start.row}, {"column", d.range.start.column}}},
-                      {"end", {{"line", d.range.end.row}, {"column", d.range.end.column}}}}}}}};
+                     {{"begin", {{"line", range.start.row}, {"column", range.start.column}}},
+                      {"end", {{"line", range.end.row}, {"column", range.end.column}}}}}}}};
     issues.push_back(std::move(issue));
   }
   out << issues.dump(2) << "\n";

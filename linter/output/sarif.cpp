@@ -1,6 +1,7 @@
 // SARIF 2.1.0 for code scanning (GitHub's upload-sarif and any SARIF viewer). Tests
 // validate it against the official schema and with the SARIF multitool, GitHub's
 // ingestion rules included.
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -23,6 +24,17 @@ constexpr std::string_view kSourceRoot = "%SRCROOT%";
 
 // How often a finding of the rule is right, in CodeQL's vocabulary. The meta rules
 // report facts about the file; preview rules are the ones still being tuned.
+// `automationDetails.id`: code scanning's category ("<category>/"). upload-sarif fills it
+// from its `category` input only when the log has none, so a log that always carried
+// "torchlint/" would make that input useless; TORCHLINT_SARIF_CATEGORY takes its place
+// (several torchlint runs of one repository, e.g. per sub-project, need distinct ones).
+std::string automation_id() {
+  const char* category = std::getenv("TORCHLINT_SARIF_CATEGORY");
+  std::string id = category != nullptr && *category != '\0' ? category : "torchlint";
+  if (!id.ends_with('/')) id += '/';
+  return id;
+}
+
 std::string_view precision_of(const RuleInfo& info) {
   if (info.code.starts_with("TL0")) return "very-high";
   return info.preview ? "medium" : "high";
@@ -106,7 +118,8 @@ Json fix_json(const Fix& fix, const Artifact& artifact) {
   Json location = artifact.location;
   location["index"] = artifact.index;
   return {{"description", {{"text", fix.message}}},
-          {"artifactChanges", Json::array({{{"artifactLocation", location}, {"replacements", replacements}}})}};
+          {"artifactChanges", Json::array({{{"artifactLocation", location}, {"replacements", replacements}}})},
+          {"properties", {{"applicability", fix.applicability == Applicability::Safe ? "safe" : "unsafe"}}}};
 }
 
 class SarifWriter {
@@ -127,7 +140,7 @@ class SarifWriter {
                     {"semanticVersion", TORCHLINT_VERSION},
                     {"informationUri", kInformationUri},
                     {"rules", rules}}}}},
-                {"automationDetails", {{"id", "torchlint/"}}},
+                {"automationDetails", {{"id", automation_id()}}},
                 {"invocations", Json::array({invocation_json()})},
                 {"originalUriBaseIds", {{kSourceRoot, {{"uri", file_uri(absolute_path(report_.project_root.string()), true)}}}}},
                 {"artifacts", artifacts_json()},
@@ -194,17 +207,23 @@ class SarifWriter {
     const Artifact& artifact = artifacts_.at(d.path);
     Json location = artifact.location;
     location["index"] = artifact.index;
-    Json physical = {{"artifactLocation", location}, {"region", region_json(d.range)}};
+    // Notebook rows count within a cell; code scanning needs the place in the .ipynb file.
+    const Range range = sources_.file_range(d);
+    Json physical = {{"artifactLocation", location}, {"region", region_json(range)}};
     Json result = {{"ruleId", d.rule->code},
                    {"ruleIndex", rule_index_.at(d.rule)},
                    {"level", level_name(d.level)},
                    {"message", {{"text", d.message}}},
                    {"locations", Json::array({{{"physicalLocation", physical}}})}};
-    if (std::string hash = line_hash(d.path, d.range.start.row); !hash.empty()) {
+    if (std::string hash = line_hash(d.path, range.start.row); !hash.empty()) {
       result["partialFingerprints"] = {{"primaryLocationLineHash", hash}};
     }
-    if (d.fix && !d.fix->edits.empty()) result["fixes"] = Json::array({fix_json(*d.fix, artifact)});
-    if (d.cell) result["properties"] = {{"cell", *d.cell}};
+    // A notebook fix edits cell text, not the JSON that stores it: not expressible here.
+    // Display-only fixes are suggestions, never to be applied: SARIF consumers apply `fixes`.
+    if (d.fix && !d.fix->edits.empty() && !d.cell && d.fix->applicability != Applicability::DisplayOnly) {
+      result["fixes"] = Json::array({fix_json(*d.fix, artifact)});
+    }
+    if (d.cell) result["properties"] = {{"cell", *d.cell}, {"cellRegion", region_json(d.range)}};
     return result;
   }
 

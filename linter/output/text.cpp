@@ -128,10 +128,13 @@ std::string escape_property(std::string_view text) {
 }  // namespace
 
 void emit_github(const RunReport& report, std::ostream& out) {
+  SourceLines sources(report);
   for (const auto& d : report.diagnostics) {
     const std::string_view command = d.level == Level::Error ? "error" : d.level == Level::Warning ? "warning" : "notice";
-    out << "::" << command << " file=" << escape_property(d.path) << ",line=" << d.range.start.row
-        << ",col=" << d.range.start.column << ",endLine=" << d.range.end.row << ",endColumn=" << d.range.end.column
+    // Annotations attach to lines of the file as stored: for a notebook, the .ipynb's.
+    const Range range = sources.file_range(d);
+    out << "::" << command << " file=" << escape_property(d.path) << ",line=" << range.start.row
+        << ",col=" << range.start.column << ",endLine=" << range.end.row << ",endColumn=" << range.end.column
         << ",title=" << escape_property("torchlint (" + std::string(d.rule->code) + ")") << "::"
         << escape_data(std::string(d.rule->code) + " " + d.message) << "\n";
   }

@@ -1,5 +1,7 @@
 #include "linter/run/context.h"
 
+#include <algorithm>
+
 #include "linter/semantic/python_model.h"
 
 namespace torchlint {
@@ -27,6 +29,15 @@ void Context::report_span(std::uint32_t start, std::uint32_t end, std::string me
   diagnostic.end_byte = end;
   diagnostic.range = Range{source_.lines().position(start), source_.lines().position(end)};
   diagnostic.noqa_row = diagnostic.range.start.row;
+  if (fix) {
+    // Edit positions for JSON / SARIF / LSP; offsets past the end are clamped.
+    const auto size = static_cast<std::uint32_t>(source_.text().size());
+    for (Edit& edit : fix->edits) {
+      edit.end = std::min(edit.end, size);
+      edit.start = std::min(edit.start, edit.end);
+      edit.range = Range{source_.lines().position(edit.start), source_.lines().position(edit.end)};
+    }
+  }
   diagnostic.fix = std::move(fix);
   diagnostics_.push_back(std::move(diagnostic));
 }

@@ -15,6 +15,7 @@
 #include "linter/run/notebook.h"
 #include "linter/run/rule.h"
 #include "linter/run/suppressions.h"
+#include "linter/run/unused_suppressions.h"
 #include "linter/semantic/cpp_model.h"
 #include "linter/semantic/cpp_preprocess.h"
 #include "linter/semantic/python_model.h"
@@ -243,7 +244,9 @@ std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& sett
     }
     extras->suppressions = suppressions;
   }
-  return filter_file_diagnostics(std::move(diagnostics), suppressions, file.path(), settings);
+  std::vector<Diagnostic> kept = filter_file_diagnostics(std::move(diagnostics), suppressions, file.path(), settings);
+  if (rules.enabled("TL003")) report_unused_suppressions(file, suppressions, rules, settings, kept);
+  return kept;
 }
 
 bool read_file(const std::filesystem::path& path, std::string& content, std::string& error) {

@@ -353,4 +353,236 @@ std::vector<std::string> notebook_cell_sources(std::string_view content) {
   return sources;
 }
 
+namespace {
+
+// A JSON reader that knows, for each string, where it is in the file: just enough to find
+// the strings of the cells' sources. It stops (leaving what it found so far unused) on
+// anything malformed; the notebook was already parsed properly when it was linted.
+class NotebookSourceScanner {
+ public:
+  struct Found {
+    std::size_t cell = 0;  // index in the cells array
+    std::uint32_t row = 0;
+    std::vector<std::uint32_t> columns;
+    std::vector<bool> newline;
+  };
+
+  explicit NotebookSourceScanner(std::string_view text) : text_(text) {}
+
+  bool scan() {
+    skip_space();
+    return value(Role::Root, 0) && (skip_space(), pos_ == text_.size());
+  }
+  std::vector<Found>& found() { return found_; }
+
+ private:
+  enum class Role { Other, Root, Worksheets, Worksheet, Cells, Cell, Source, SourceLine };
+
+  static constexpr int kMaxDepth = 256;
+
+  void advance() {
+    const auto byte = static_cast<unsigned char>(text_[pos_++]);
+    if (byte == '\n') {
+      ++row_;
+      column_ = 1;
+    } else if (pos_ >= text_.size() || (static_cast<unsigned char>(text_[pos_]) & 0xC0U) != 0x80U) {
+      ++column_;  // the last byte of a code point
+    }
+  }
+
+  void skip_space() {
+    while (pos_ < text_.size() && std::string_view(" \t\r\n").find(text_[pos_]) != std::string_view::npos) advance();
+  }
+
+  bool expect(char c) {
+    skip_space();
+    if (pos_ >= text_.size() || text_[pos_] != c) return false;
+    advance();
+    return true;
+  }
+
+  bool value(Role role, int depth) {
+    if (depth > kMaxDepth) return false;
+    skip_space();
+    if (pos_ >= text_.size()) return false;
+    const char c = text_[pos_];
+    if (c == '{') return object(role, depth);
+    if (c == '[') return array(role, depth);
+    if (c == '"') {
+      std::string ignored;
+      return string(role == Role::Source || role == Role::SourceLine, ignored);
+    }
+    while (pos_ < text_.size() && std::string_view(",]} \t\r\n").find(text_[pos_]) == std::string_view::npos) advance();
+    return true;
+  }
+
+  static Role member_role(Role parent, std::string_view key) {
+    if (parent == Role::Root || parent == Role::Worksheet) {
+      if (key == "cells") return Role::Cells;
+      if (parent == Role::Root && key == "worksheets") return Role::Worksheets;
+    }
+    if (parent == Role::Cell && (key == "source" || key == "input")) return Role::Source;
+    return Role::Other;
+  }
+
+  bool object(Role role, int depth) {
+    advance();  // {
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == '}') {
+      advance();
+      return true;
+    }
+    while (true) {
+      skip_space();
+      std::string key;
+      if (pos_ >= text_.size() || text_[pos_] != '"' || !string(false, key) || !expect(':')) return false;
+      if (!value(member_role(role, key), depth + 1)) return false;
+      skip_space();
+      if (pos_ >= text_.size()) return false;
+      if (text_[pos_] == '}') {
+        advance();
+        return true;
+      }
+      if (text_[pos_] != ',') return false;
+      advance();
+    }
+  }
+
+  bool array(Role role, int depth) {
+    advance();  // [
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == ']') {
+      advance();
+      return true;
+    }
+    for (std::size_t index = 0;; ++index) {
+      Role element = Role::Other;
+      if (role == Role::Cells) {
+        element = Role::Cell;
+        cell_ = index;
+      } else if (role == Role::Worksheets && index == 0) {
+        element = Role::Worksheet;
+      } else if (role == Role::Source) {
+        element = Role::SourceLine;
+      }
+      if (!value(element, depth + 1)) return false;
+      skip_space();
+      if (pos_ >= text_.size()) return false;
+      if (text_[pos_] == ']') {
+        advance();
+        return true;
+      }
+      if (text_[pos_] != ',') return false;
+      advance();
+    }
+  }
+
+  static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  bool hex4(std::uint32_t& out) {
+    if (pos_ + 4 > text_.size()) return false;
+    out = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int digit = hex_value(text_[pos_]);
+      if (digit < 0) return false;
+      out = out * 16 + static_cast<std::uint32_t>(digit);
+      advance();
+    }
+    return true;
+  }
+
+  // Reads a string; with `record`, keeps each decoded code point's file column. Keys are
+  // decoded into `text` (they are plain ASCII in notebooks; escapes are kept as written).
+  bool string(bool record, std::string& text) {
+    advance();  // "
+    Found piece{cell_, row_, {}, {}};
+    while (pos_ < text_.size() && text_[pos_] != '"') {
+      const std::uint32_t column = column_;
+      bool is_newline = false;
+      if (text_[pos_] == '\\') {
+        advance();
+        if (pos_ >= text_.size()) return false;
+        const char escape = text_[pos_];
+        advance();
+        if (escape == 'u') {
+          std::uint32_t unit = 0;
+          if (!hex4(unit)) return false;
+          // A surrogate pair is one code point written as two escapes.
+          if (unit >= 0xD800 && unit < 0xDC00 && pos_ + 1 < text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u') {
+            advance();
+            advance();
+            if (!hex4(unit)) return false;
+          }
+          is_newline = unit == '\n';
+        } else {
+          is_newline = escape == 'n';
+          text += escape;
+        }
+      } else {
+        text += text_[pos_];
+        advance();
+        while (pos_ < text_.size() && (static_cast<unsigned char>(text_[pos_]) & 0xC0U) == 0x80U) {
+          text += text_[pos_];
+          advance();
+        }
+      }
+      if (record) {
+        piece.columns.push_back(column);
+        piece.newline.push_back(is_newline);
+      }
+    }
+    if (pos_ >= text_.size()) return false;
+    if (record) {
+      piece.columns.push_back(column_);  // one past the end: the closing quote
+      found_.push_back(std::move(piece));
+    }
+    advance();  // "
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::uint32_t row_ = 1;
+  std::uint32_t column_ = 1;
+  std::size_t cell_ = 0;
+  std::vector<Found> found_;
+};
+
+}  // namespace
+
+NotebookFileMap::NotebookFileMap(std::string_view content) {
+  NotebookSourceScanner scanner(content);
+  if (!scanner.scan()) return;
+  for (auto& found : scanner.found()) {
+    if (cells_.size() <= found.cell) cells_.resize(found.cell + 1);
+    cells_[found.cell].push_back(Piece{found.row, std::move(found.columns), std::move(found.newline)});
+  }
+}
+
+std::optional<Position> NotebookFileMap::to_file(std::uint32_t cell, Position in_cell) const {
+  if (cell == 0 || cell > cells_.size()) return std::nullopt;
+  const std::vector<Piece>& pieces = cells_[cell - 1];
+  std::uint32_t row = 1;
+  std::uint32_t column = 1;
+  for (const Piece& piece : pieces) {
+    for (std::size_t i = 0; i < piece.newline.size(); ++i) {
+      // A column past the end of its line lands on the line's end.
+      if (row == in_cell.row && (column == in_cell.column || piece.newline[i])) return Position{piece.row, piece.columns[i]};
+      if (piece.newline[i]) {
+        ++row;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+  }
+  if (row == in_cell.row && !pieces.empty()) return Position{pieces.back().row, pieces.back().columns.back()};
+  return std::nullopt;
+}
+
 }  // namespace torchlint

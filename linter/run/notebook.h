@@ -16,6 +16,7 @@
 #include "linter/config/settings.h"
 #include "linter/run/diagnostic.h"
 #include "linter/run/rule_set.h"
+#include "linter/source/source_file.h"
 
 namespace torchlint {
 
@@ -50,5 +51,27 @@ std::vector<Diagnostic> lint_notebook(const std::string& display_path, std::stri
 // The source of every cell of notebook JSON `content` (index 0 = cell 1), for display;
 // empty when it is not a notebook.
 std::vector<std::string> notebook_cell_sources(std::string_view content);
+
+// Where the cells' text sits in the .ipynb file itself. Formats that point into files as
+// stored (SARIF for code scanning, GitLab, GitHub annotations) cannot say "cell 3"; they
+// need the file line holding the JSON string of that source line, and the column inside
+// it (after the quote, counting each escape sequence's characters).
+class NotebookFileMap {
+ public:
+  // Scans notebook JSON `content`; an empty map when it is not a notebook.
+  explicit NotebookFileMap(std::string_view content);
+  // The file position of `in_cell` (row and column within cell `cell`), if it can be found.
+  [[nodiscard]] std::optional<Position> to_file(std::uint32_t cell, Position in_cell) const;
+
+ private:
+  // One JSON string of a cell's source: where its first character is in the file, and the
+  // file column of every decoded code point (plus one past the end).
+  struct Piece {
+    std::uint32_t row = 0;
+    std::vector<std::uint32_t> columns;
+    std::vector<bool> newline;  // decoded code point i is '\n'
+  };
+  std::vector<std::vector<Piece>> cells_;  // by cell index (0-based)
+};
 
 }  // namespace torchlint

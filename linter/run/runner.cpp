@@ -15,6 +15,7 @@
 #include "linter/run/lint_file.h"
 #include "linter/run/notebook.h"
 #include "linter/run/project_index.h"
+#include "linter/run/type_aware.h"
 #include "linter/semantic/testing.h"
 
 namespace torchlint {
@@ -127,6 +128,7 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
   std::vector<CheckedFileFacts> checked_facts(project_rules ? checked_count : 0);
   std::vector<ProjectExtras> index_facts(index_only.size());
   const RuleSet no_rules(RuleSelection{{}, {}, {}, false});
+  begin_type_aware_run();
   parallel_for(checked_count + index_only.size(), options.jobs, [&](std::size_t i) {
     if (i >= checked_count) {
       const auto& path = index_only[i - checked_count];
@@ -148,12 +150,18 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
     }
     std::error_code ec;
     const std::string key = std::filesystem::absolute(file.path, ec).lexically_normal().string();
-    per_file[i] = lint_cached(cache.get(), key, cache ? fingerprints.at(settings[i].get()) : 0, file.path, [&] {
-      return lint_path(file.path, file.display_path, settings[i]->settings, settings[i]->rules, extras);
-    }, extras);
+    // Type-aware C++ (files in the compilation database): headers change the answer, so no cache.
+    if (auto typed = lint_type_aware(file.path, file.display_path, settings[i]->settings, settings[i]->rules)) {
+      per_file[i] = std::move(*typed);
+    } else {
+      per_file[i] = lint_cached(cache.get(), key, cache ? fingerprints.at(settings[i].get()) : 0, file.path, [&] {
+        return lint_path(file.path, file.display_path, settings[i]->settings, settings[i]->rules, extras);
+      }, extras);
+    }
     for (auto& diagnostic : per_file[i]) diagnostic.path = file.display_path;
   });
   if (cache) cache->save();
+  end_type_aware_run(std::cerr);
 
   auto& diagnostics = result.report.diagnostics;
   for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(diagnostics));

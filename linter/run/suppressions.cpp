@@ -149,8 +149,16 @@ bool SuppressionSet::suppresses(const Diagnostic& diagnostic) const {
   bool result = false;
   for (const auto& entry : entries_) {
     if (!entry.file_level && (diagnostic.noqa_row < entry.first_row || diagnostic.noqa_row > entry.last_row)) continue;
-    if (entry.all_codes || std::find(entry.codes.begin(), entry.codes.end(), code) != entry.codes.end()) {
+    if (entry.all_codes) {
       entry.used = true;
+      result = true;
+      continue;
+    }
+    const auto it = std::find(entry.codes.begin(), entry.codes.end(), code);
+    if (it != entry.codes.end()) {
+      entry.used = true;
+      const auto index = static_cast<std::size_t>(it - entry.codes.begin());
+      if (index < 64) entry.used_codes |= std::uint64_t{1} << index;
       result = true;
     }
   }

@@ -22,6 +22,7 @@ struct Suppression {
   std::uint32_t comment_start = 0;  // byte span of the comment, for TL003
   std::uint32_t comment_end = 0;
   mutable bool used = false;
+  mutable std::uint64_t used_codes = 0;  // bit i: codes[i] suppressed something (TL003)
 };
 
 class SuppressionSet {

@@ -1,9 +1,14 @@
 // Copyright (c) torchlint authors. See detection_loss.h for the conventions.
 //
 // Only ATen operators are used, so the same code runs on every device LibTorch
-// supports; a fused CUDA kernel, if one is ever wanted, goes in a .cu file next to this
-// one (see reference_impl/CMakeLists.txt) behind the same declarations.
+// supports. Built with TORCHLINT_REFIMPL_CUDA=ON, inputs on a CUDA device take the fused
+// kernels of cuda/ instead (the operator torchlint_reference::detection_loss_terms), behind
+// the same declarations: the device of the inputs picks the implementation.
 #include "torchlint_reference/detection_loss.h"
+
+#ifdef TORCHLINT_REFIMPL_WITH_CUDA
+#include "cuda/fused_detection_loss_op.h"
+#endif
 
 namespace torchlint_reference {
 namespace {
@@ -102,6 +107,47 @@ torch::Tensor normalise(const torch::Tensor& sum, const torch::Tensor& normalise
   return sum / normaliser.to(sum.scalar_type());
 }
 
+// Whether the fused CUDA kernels serve inputs like `tensor`: built with them, and on CUDA.
+bool uses_fused_kernels(const torch::Tensor& tensor) {
+#ifdef TORCHLINT_REFIMPL_WITH_CUDA
+  return tensor.is_cuda();
+#else
+  static_cast<void>(tensor);
+  return false;
+#endif
+}
+
+// input: DetectionInput on one CUDA device (N or M may be 0). Returns: (4,) compute dtype:
+// total, l1, giou, focal from the fused kernels (differentiable).
+torch::Tensor fused_terms(const DetectionInput& input, const torch::Tensor& normaliser,
+                          const DetectionOptions& options) {
+#ifdef TORCHLINT_REFIMPL_WITH_CUDA
+  return fused::detection_loss_terms(input, normaliser, options);
+#else
+  static_cast<void>(normaliser);
+  static_cast<void>(options);
+  TORCH_CHECK(false, "reference_impl was built without TORCHLINT_REFIMPL_CUDA; inputs on ",
+              input.pred_boxes.device(), " have no fused kernels");
+#endif
+}
+
+// boxes: (N, 4). Returns: (0, 1) of their dtype and device: no class scores.
+torch::Tensor no_class_scores(const torch::Tensor& boxes) {
+  return torch::zeros({0, 1}, boxes.options());
+}
+
+// class_logits: (M, C). Returns: (0, 4) of their dtype and device: no boxes.
+torch::Tensor no_boxes(const torch::Tensor& class_logits) {
+  return torch::zeros({0, 4}, class_logits.options());
+}
+
+// terms: (4,) compute dtype from fused_terms. Returns: its fields in `dtype`.
+DetectionTerms terms_from_vector(const torch::Tensor& terms, torch::ScalarType dtype) {
+  const torch::Tensor values = terms.to(dtype);
+  return DetectionTerms{values.select(0, 0), values.select(0, 1), values.select(0, 2),
+                        values.select(0, 3)};
+}
+
 }  // namespace
 
 torch::ScalarType compute_dtype(torch::ScalarType dtype) {
@@ -145,12 +191,25 @@ torch::Tensor box_count_normaliser(const torch::Tensor& target_boxes,
 torch::Tensor l1_box_loss(const torch::Tensor& pred_boxes, const torch::Tensor& target_boxes,
                           const torch::Tensor& normaliser) {
   check_box_pair(pred_boxes, target_boxes);
+  if (uses_fused_kernels(pred_boxes)) {
+    const DetectionInput input{pred_boxes, target_boxes, no_class_scores(pred_boxes),
+                               no_class_scores(pred_boxes)};
+    return fused_terms(input, normaliser, DetectionOptions{}).select(0, 1).to(
+        pred_boxes.scalar_type());
+  }
   return normalise(l1_sum(pred_boxes, target_boxes), normaliser).to(pred_boxes.scalar_type());
 }
 
 torch::Tensor generalized_iou_loss(const torch::Tensor& pred_boxes,
                                    const torch::Tensor& target_boxes,
                                    const torch::Tensor& normaliser) {
+  if (uses_fused_kernels(pred_boxes)) {
+    check_box_pair(pred_boxes, target_boxes);
+    const DetectionInput input{pred_boxes, target_boxes, no_class_scores(pred_boxes),
+                               no_class_scores(pred_boxes)};
+    return fused_terms(input, normaliser, DetectionOptions{}).select(0, 2).to(
+        pred_boxes.scalar_type());
+  }
   return normalise(giou_sum(pred_boxes, target_boxes), normaliser).to(pred_boxes.scalar_type());
 }
 
@@ -158,7 +217,13 @@ torch::Tensor sigmoid_focal_loss(const torch::Tensor& class_logits,
                                  const torch::Tensor& class_targets,
                                  const torch::Tensor& normaliser, double alpha, double gamma) {
   check_classes(class_logits, class_targets);
-  check_options(DetectionOptions{1.0, 1.0, 1.0, alpha, gamma});
+  const DetectionOptions options{1.0, 1.0, 1.0, alpha, gamma};
+  check_options(options);
+  if (uses_fused_kernels(class_logits)) {
+    const DetectionInput input{no_boxes(class_logits), no_boxes(class_logits), class_logits,
+                               class_targets};
+    return fused_terms(input, normaliser, options).select(0, 3).to(class_logits.scalar_type());
+  }
   return normalise(focal_sum(class_logits, class_targets, alpha, gamma), normaliser)
       .to(class_logits.scalar_type());
 }
@@ -171,6 +236,10 @@ DetectionTerms detection_loss(const DetectionInput& input, const DetectionOption
   TORCH_CHECK(input.pred_boxes.scalar_type() == input.class_logits.scalar_type(),
               "pred_boxes and class_logits must have the same dtype");
   const torch::Tensor normaliser = box_count_normaliser(input.target_boxes, collective);
+  if (uses_fused_kernels(input.pred_boxes)) {
+    return terms_from_vector(fused_terms(input, normaliser, options),
+                             input.pred_boxes.scalar_type());
+  }
   const torch::Tensor l1 = normalise(l1_sum(input.pred_boxes, input.target_boxes), normaliser);
   const torch::Tensor giou = normalise(giou_sum(input.pred_boxes, input.target_boxes), normaliser);
   const torch::Tensor focal = normalise(

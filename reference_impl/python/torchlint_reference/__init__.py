@@ -7,6 +7,7 @@ Its C++ twin lives in ``reference_impl/cpp``; both agree on the shared fixture
 
 from __future__ import annotations
 
+from . import fused
 from .boxes import aligned_generalized_box_iou, box_area, compute_dtype
 from .distributed import (
     all_reduce_mean,
@@ -25,7 +26,11 @@ from .losses import (
     l1_box_loss,
     sigmoid_focal_loss,
 )
+from .fused import fused_ops_loaded, load_fused_ops, use_fused_kernels
 from .module import DetectionLoss
+
+# The fused CUDA kernels, when $TORCHLINT_REFERENCE_OPS_LIBRARY names their library (see fused).
+fused.load_from_environment()
 
 __all__ = [
     "DetectionLoss",
@@ -39,10 +44,13 @@ __all__ = [
     "box_count_normaliser",
     "compute_dtype",
     "detection_loss",
+    "fused_ops_loaded",
     "generalized_iou_loss",
     "is_distributed",
     "l1_box_loss",
+    "load_fused_ops",
     "reduce_for_logging",
     "sigmoid_focal_loss",
+    "use_fused_kernels",
     "world_size",
 ]

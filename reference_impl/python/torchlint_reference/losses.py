@@ -8,6 +8,8 @@ Conventions (shared with the C++ twin in ``reference_impl/cpp``):
   float64 for float64 inputs and in float32 otherwise, and each loss is returned in the
   dtype of its input;
 - nothing is modified in place and every tensor created has an explicit dtype;
+- the device picks the implementation: once the fused CUDA kernels are loaded (``fused``),
+  inputs on a CUDA device take them, everything else runs the composition below;
 - distributed training as in DETR: every loss is a sum over this rank's boxes divided by
   ``num_boxes = max(1, (sum over ranks of N_r) / world_size)``. The mean of the per-rank
   losses (``reduce_for_logging``) is then the loss of the concatenated batch, and the
@@ -24,6 +26,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from . import fused
 from .boxes import (
     aligned_generalized_box_iou,
     check_box_pair,
@@ -119,6 +122,33 @@ def normalise(
     return total / num_boxes.to(dtype=total.dtype)
 
 
+def fused_terms(
+    inputs: DetectionInput,
+    num_boxes: Float[torch.Tensor, ""],
+    options: DetectionOptions,
+) -> Float[torch.Tensor, "4"]:
+    """total, l1, giou, focal from the fused CUDA kernels; inputs as ``detection_loss``'s."""
+    return fused.operator_terms(*inputs, num_boxes, options)
+
+
+def no_class_scores(boxes: Float[torch.Tensor, "N 4"]) -> Float[torch.Tensor, "0 1"]:
+    """An empty (0, 1) tensor of the boxes' dtype and device: no class scores."""
+    return boxes.new_zeros((0, 1))
+
+
+def no_boxes(class_logits: Float[torch.Tensor, "M C"]) -> Float[torch.Tensor, "0 4"]:
+    """An empty (0, 4) tensor of the logits' dtype and device: no boxes."""
+    return class_logits.new_zeros((0, 4))
+
+
+def box_inputs(
+    pred_boxes: Float[torch.Tensor, "N 4"], target_boxes: Float[torch.Tensor, "N 4"]
+) -> DetectionInput:
+    """The box pairs alone, as fused inputs."""
+    empty = no_class_scores(pred_boxes)
+    return DetectionInput(pred_boxes, target_boxes, empty, empty)
+
+
 def l1_sum(
     pred_boxes: Float[torch.Tensor, "N 4"],
     target_boxes: Float[torch.Tensor, "N 4"],
@@ -177,6 +207,9 @@ def l1_box_loss(
     check_box_pair(pred_boxes, target_boxes)
     if num_boxes is None:
         num_boxes = box_count_normaliser(target_boxes, group)
+    if fused.applies(pred_boxes):
+        terms = fused_terms(box_inputs(pred_boxes, target_boxes), num_boxes, DetectionOptions())
+        return terms[1].to(dtype=pred_boxes.dtype)
     return normalise(l1_sum(pred_boxes, target_boxes), num_boxes).to(dtype=pred_boxes.dtype)
 
 
@@ -200,6 +233,10 @@ def generalized_iou_loss(
     """
     if num_boxes is None:
         num_boxes = box_count_normaliser(target_boxes, group)
+    if fused.applies(pred_boxes):
+        check_box_pair(pred_boxes, target_boxes)
+        terms = fused_terms(box_inputs(pred_boxes, target_boxes), num_boxes, DetectionOptions())
+        return terms[2].to(dtype=pred_boxes.dtype)
     return normalise(giou_sum(pred_boxes, target_boxes), num_boxes).to(dtype=pred_boxes.dtype)
 
 
@@ -230,9 +267,14 @@ def sigmoid_focal_loss(
         () in the dtype of ``class_logits``.
     """
     check_classes(class_logits, class_targets)
-    check_options(DetectionOptions(focal_alpha=alpha, focal_gamma=gamma))
+    options = DetectionOptions(focal_alpha=alpha, focal_gamma=gamma)
+    check_options(options)
     if num_boxes is None:
         num_boxes = box_count_normaliser(class_logits, group)
+    if fused.applies(class_logits):
+        empty = no_boxes(class_logits)
+        inputs = DetectionInput(empty, empty, class_logits, class_targets)
+        return fused_terms(inputs, num_boxes, options)[3].to(dtype=class_logits.dtype)
     focal = focal_sum(class_logits, class_targets, alpha, gamma)
     return normalise(focal, num_boxes).to(dtype=class_logits.dtype)
 
@@ -261,6 +303,9 @@ def detection_loss(
     if inputs.class_logits.dtype != inputs.pred_boxes.dtype and not is_tracing():
         raise ValueError("class_logits and pred_boxes must have the same dtype")
     num_boxes = box_count_normaliser(inputs.target_boxes, group)
+    if fused.applies(inputs.pred_boxes):
+        values = fused_terms(inputs, num_boxes, options).to(dtype=inputs.pred_boxes.dtype)
+        return DetectionTerms(total=values[0], l1=values[1], giou=values[2], focal=values[3])
     # The terms and their weighted sum stay in the compute dtype (float32 or wider); only
     # the results are cast back to the input dtype.
     l1 = normalise(l1_sum(inputs.pred_boxes, inputs.target_boxes), num_boxes)

@@ -49,6 +49,15 @@ struct FusedInputs {
   LossWeights weights;
 };
 
+// Where gradients go (storage type, shaped like the inputs); a null pointer is not written.
+// pred_boxes / class_logits must be non-null whenever target_boxes / class_targets are.
+struct FusedGradients {
+  void* pred_boxes;
+  void* target_boxes;
+  void* class_logits;
+  void* class_targets;
+};
+
 // The forward pass's grid: one partial sum per block, reduced in a fixed order.
 struct ForwardPlan {
   int box_blocks;
@@ -58,32 +67,27 @@ struct ForwardPlan {
 // Elements (accumulation type) of the forward pass's workspace for `plan`.
 [[nodiscard]] std::int64_t workspace_elements(const ForwardPlan& plan);
 
-// The grid of the forward pass on `device` (a function of the storage type, the sizes and
-// the device only, so that repeated runs reduce in the same order and give bit-identical
-// results). num_entries = M * C.
-[[nodiscard]] ForwardPlan plan_forward(StorageType storage, std::int64_t num_boxes,
-                                       std::int64_t num_entries, int device);
+// The grid of the forward pass on `device` for `inputs`: a function of the storage type, the
+// sizes, gamma and the device only (not of the gradients to be written), so that repeated runs
+// reduce in the same order and give bit-identical values, with or without gradients.
+[[nodiscard]] ForwardPlan plan_forward(const FusedInputs& inputs, int device);
 
 // Writes terms[0..3] = total, l1, giou, focal (accumulation type), each sum divided by the
-// normaliser and total weighted as in detection_loss. workspace: workspace_elements(plan)
-// elements. Returns the launch error, if any.
+// normaliser and total weighted as in detection_loss, and, where `gradients` points, the
+// gradients for d out / d terms = (1, 0, 0, 0), i.e. of `total` (launch_backward finishes
+// them for the real d out / d terms). workspace: workspace_elements(plan) elements; plan:
+// plan_forward(inputs, device). Returns the launch error, if any.
 [[nodiscard]] cudaError_t launch_forward(const FusedInputs& inputs, const ForwardPlan& plan,
-                                         void* workspace, void* terms, cudaStream_t stream);
+                                         void* workspace, void* terms,
+                                         const FusedGradients& gradients, cudaStream_t stream);
 
-// Where the backward pass writes (storage type, shaped like the inputs); a null pointer is
-// not written. pred_boxes / class_logits must be non-null whenever target_boxes /
-// class_targets are.
-struct FusedGradients {
-  void* pred_boxes;
-  void* target_boxes;
-  void* class_logits;
-  void* class_targets;
-};
-
-// grad_terms: 4 elements (accumulation type), d output / d terms[0..3] of launch_forward.
-// Writes d output / d inputs. Returns the launch error, if any.
+// grad_terms: 4 elements (accumulation type), d out / d terms[0..3] of launch_forward.
+// Writes d out / d inputs where `gradients` points. precomputed: they hold what
+// launch_forward wrote, which is finished in place (left as it is when d out / d terms =
+// (1, 0, 0, 0), rescaled when only d total is non-zero, recomputed from the inputs
+// otherwise); else they are computed from the inputs. Returns the launch error, if any.
 [[nodiscard]] cudaError_t launch_backward(const FusedInputs& inputs, const void* grad_terms,
-                                          const FusedGradients& gradients, int device,
-                                          cudaStream_t stream);
+                                          const FusedGradients& gradients, bool precomputed,
+                                          int device, cudaStream_t stream);
 
 }  // namespace torchlint_reference::fused

@@ -87,6 +87,39 @@ struct SigmoidParts {
 
 // ------------------------------------------------------------------------- primitives
 
+// e^x, log(1 + x) for x >= 0 and 1 / x: the hardware's fast forms in float32 device code
+// (within 2 ulp: ample for float32 accumulation), the exact ones everywhere else.
+__host__ __device__ __forceinline__ float exp_of(float x) {
+#if defined(__CUDA_ARCH__)
+  return __expf(x);
+#else
+  return std::exp(x);
+#endif
+}
+
+__host__ __device__ __forceinline__ double exp_of(double x) { return exp(x); }
+
+__host__ __device__ __forceinline__ float log1p_of(float x) {
+#if defined(__CUDA_ARCH__)
+  return __logf(1.0F + x);
+#else
+  return std::log1p(x);
+#endif
+}
+
+__host__ __device__ __forceinline__ double log1p_of(double x) { return log1p(x); }
+
+__host__ __device__ __forceinline__ float reciprocal_of(float x) {
+#if defined(__CUDA_ARCH__)
+  return __fdividef(1.0F, x);
+#else
+  return 1.0F / x;
+#endif
+}
+
+__host__ __device__ __forceinline__ double reciprocal_of(double x) { return 1.0 / x; }
+
+
 template <typename T>
 __host__ __device__ __forceinline__ T clamp_at_zero(T x) {
   return x > T(0) ? x : T(0);
@@ -118,14 +151,14 @@ __host__ __device__ __forceinline__ Split<T> max_split(T a, T b) {
 // The gradient shares of min(a, b).
 template <typename T>
 __host__ __device__ __forceinline__ Split<T> min_split(T a, T b) {
-  const Split<T> mirrored = max_split(b, a);
-  return Split<T>{mirrored.second, mirrored.first};
+  const T tie = T(0.5) * T(a == b);
+  return Split<T>{T(a < b) + tie, T(a > b) + tie};
 }
 
 // numerator / denominator where denominator > kDenominatorEps, else 0.
 template <typename T>
 __host__ __device__ __forceinline__ T safe_ratio(T numerator, T denominator) {
-  return denominator > T(kDenominatorEps) ? numerator / denominator : T(0);
+  return denominator > T(kDenominatorEps) ? numerator * reciprocal_of(denominator) : T(0);
 }
 
 // grad times the partial derivatives of safe_ratio (both 0 where it is 0 by definition).
@@ -135,7 +168,8 @@ __host__ __device__ __forceinline__ RatioGradient<T> safe_ratio_gradient(T numer
   if (!(denominator > T(kDenominatorEps))) {
     return RatioGradient<T>{T(0), T(0)};
   }
-  return RatioGradient<T>{grad / denominator, -grad * numerator / (denominator * denominator)};
+  const T inverse = reciprocal_of(denominator);
+  return RatioGradient<T>{grad * inverse, -grad * numerator * inverse * inverse};
 }
 
 // ---------------------------------------------------------------------------- geometry
@@ -252,38 +286,6 @@ __host__ __device__ __forceinline__ BoxPairGradient<T> box_gradient(const Box<T>
 }
 
 // ------------------------------------------------------------------------- focal loss
-
-// e^x and log(1 + x) for x >= 0: the hardware's fast forms in float32 device code (ample for
-// float32 accumulation), the exact library functions everywhere else.
-__host__ __device__ __forceinline__ float exp_of(float x) {
-#if defined(__CUDA_ARCH__)
-  return __expf(x);
-#else
-  return std::exp(x);
-#endif
-}
-
-__host__ __device__ __forceinline__ double exp_of(double x) { return exp(x); }
-
-__host__ __device__ __forceinline__ float log1p_of(float x) {
-#if defined(__CUDA_ARCH__)
-  return __logf(1.0F + x);
-#else
-  return std::log1p(x);
-#endif
-}
-
-__host__ __device__ __forceinline__ double log1p_of(double x) { return log1p(x); }
-
-__host__ __device__ __forceinline__ float reciprocal_of(float x) {
-#if defined(__CUDA_ARCH__)
-  return __fdividef(1.0F, x);
-#else
-  return 1.0F / x;
-#endif
-}
-
-__host__ __device__ __forceinline__ double reciprocal_of(double x) { return 1.0 / x; }
 
 // sigmoid(x) and softplus(x) from one exponential, overflow-free.
 template <typename T>

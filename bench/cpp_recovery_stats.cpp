@@ -1,6 +1,6 @@
 // Measures how much of a C++ tree the macro recovery (linter/semantic/cpp_preprocess)
 // saves from tree-sitter ERROR/MISSING nodes: the share of files whose tree has any
-// error, before and after recovery. Build and run: bench/cpp_recovery_stats.sh DIR...
+// error, before and after recovery. Build and run: bench/cpp_recovery_stats.sh BUILD_DIR DIR...
 // With --show N it also prints the first error line of N files that still have one.
 #include <chrono>
 #include <cstdio>

@@ -38,7 +38,7 @@ cmake --build build-gpu -j 16 >>"$out/build.log" 2>&1 ||
   grep -E -A8 "error|Error" "$out/build.log" | head -60
 
 stamp "GPU tests (log: ctest_gpu.log)"
-timeout 240 ctest --test-dir build-gpu -L gpu -E memcheck -j 4 \
+timeout 240 ctest --test-dir build-gpu -L gpu -E memcheck -j 4 -V \
   --output-on-failure >"$out/ctest_gpu.log" 2>&1
 echo "ctest rc=$?"
 grep -E "tests passed|\*\*\*|Failed|Not Run|SKIPPED \[|passed|failed|skipped" \

@@ -201,9 +201,12 @@ void report_unused_suppressions(const SourceFile& file, const SuppressionSet& su
   const std::string_view text = file.text();
   for (const Suppression& entry : suppressions.entries()) {
     if (entry.comment_end <= entry.comment_start || entry.comment_end > text.size()) continue;
-    const std::string_view comment = text.substr(entry.comment_start, entry.comment_end - entry.comment_start);
+    // A comment token may end with the CR of a CRLF line end: not part of the comment.
+    std::uint32_t comment_end = entry.comment_end;
+    while (comment_end > entry.comment_start && text[comment_end - 1] == '\r') --comment_end;
+    const std::string_view comment = text.substr(entry.comment_start, comment_end - entry.comment_start);
     const bool torchlint_directive = lower(comment).find("torchlint: noqa") != std::string::npos;
-    const auto key = std::make_pair(entry.comment_start, entry.comment_end);
+    const auto key = std::make_pair(entry.comment_start, comment_end);
     if (entry.all_codes) {
       // A bare `# noqa` / `// NOLINT` may serve flake8, Ruff or clang-tidy too: only the
       // torchlint-specific file-level form is judged.
@@ -239,7 +242,7 @@ void report_unused_suppressions(const SourceFile& file, const SuppressionSet& su
     const std::uint32_t row = file.lines().row_of(span.first) + 1;
     bool suppressed = unused.lists_tl003;
     for (const Suppression& other : suppressions.entries()) {
-      if (other.comment_start == span.first && other.comment_end == span.second) continue;
+      if (other.comment_start == span.first) continue;  // the same comment
       if (!other.file_level && (row < other.first_row || row > other.last_row)) continue;
       if (other.all_codes || std::find(other.codes.begin(), other.codes.end(), "TL003") != other.codes.end()) {
         suppressed = true;

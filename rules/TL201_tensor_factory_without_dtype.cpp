@@ -300,7 +300,7 @@ bool is_options_without_dtype(TSNode node, const Context& context) {
       node = field_child(callee, "argument");
       continue;
     }
-    const std::string qualified = model.qualified_name(callee, context.ancestors());
+    const std::string qualified = model.callee_name(node, context.ancestors());
     const std::string_view name = last_name(qualified);
     if (qualified.starts_with("torch::") || qualified.starts_with("at::") || qualified.starts_with("c10::")) {
       if (name == "TensorOptions") {
@@ -353,7 +353,7 @@ bool cannot_carry_dtype(TSNode argument, const Context& context) {
   if (kind == k.call_expression) {
     TSNode callee = field_child(argument, "function");
     if (context.kind(callee) != k.field_expression &&
-        is_device_class(model.qualified_name(callee, context.ancestors()))) {
+        is_device_class(model.callee_name(argument, context.ancestors()))) {
       return true;
     }
     return is_options_without_dtype(argument, context);
@@ -401,7 +401,7 @@ std::optional<Fix> cpp_dtype_fix(TSNode arguments, bool aten, std::string_view f
 void check_cpp(TSNode call, Context& context) {
   TSNode callee = field_child(call, "function");
   if (ts_node_is_null(callee) || context.kind(callee) == cpp_kinds().field_expression) return;
-  const std::string qualified = context.cpp()->qualified_name(callee, context.ancestors());
+  const std::string qualified = context.cpp()->callee_name(call, context.ancestors());
   std::string_view rest;
   if (qualified.starts_with("torch::")) rest = std::string_view(qualified).substr(7);
   if (qualified.starts_with("at::")) rest = std::string_view(qualified).substr(4);

@@ -44,8 +44,10 @@ bool has_out_of_place_twin(std::string_view name) {
 }
 
 // A call that is a whole expression statement: `x.add_(y)` on its own.
-bool is_statement_call(TSNode call, KindId expression_statement, const Context& context) {
-  TSNode parent = ts_node_parent(call);
+bool is_statement_call(TSNode /*call*/, KindId expression_statement, const Context& context) {
+  // The call is the node being visited, so the walk's ancestor stack has its parent in O(1);
+  // ts_node_parent searches down from the root: quadratic over a 100,000-deep call chain.
+  TSNode parent = context.parent();
   return !ts_node_is_null(parent) && context.kind(parent) == expression_statement &&
          ts_node_named_child_count(parent) == 1;
 }
@@ -153,8 +155,16 @@ void check_cpp(TSNode call, Context& context) {
   if (context.kind(callee) == k.field_expression) {
     if (!is_inplace_method_name(name) || is_allowed_inplace(name, {}, context.settings())) return;
   } else {
-    const std::string qualified = model.qualified_name(callee, context.ancestors());
+    const std::string qualified = model.callee_name(call, context.ancestors());
     if (!qualified.starts_with("torch::") && !qualified.starts_with("at::")) return;
+    // A class template (`torch::class_<Foo>(...)`) is constructed, not called in place. A bare
+    // name (after `using namespace torch;`) must be an in-place tensor operation's name, so that
+    // members and locals such as `op_(stack)` are not taken for torch's.
+    // Deeper namespaces (`torch::detail::wrap_impl_`) likewise need an in-place tensor name.
+    const bool direct = qualified.find("::") == qualified.rfind("::");
+    const bool templated = context.text(callee).find('<') != std::string_view::npos;
+    const bool bare = context.kind(callee) == k.identifier || context.kind(callee) == k.template_function;
+    if ((templated || bare || !direct) && !is_inplace_method_name(name)) return;
     if (is_allowed_inplace(name, qualified, context.settings())) return;
   }
   context.report(name_node, message_for(name), cpp_fix(call, callee, name_node, name, context));
@@ -212,6 +222,27 @@ def normalize(x: torch.Tensor) -> torch.Tensor:
     return torch.relu(x)
 ```
 
+## Explicitly requested in-place code
+Suppress the line: `x.add_(y)  # noqa: TL501` (C++: `// NOLINT(TL501)`), or add the
+method or qualified name to the allow-list.
+
+## Fix safety
+- Unsafe: an in-place method call that is a statement of its own, on a plain name, becomes
+  the out-of-place twin rebound to that name: `x.add_(y)` -> `x = x.add(y)` (C++:
+  `x.add_(y);` -> `x = x.add(y);`). Unsafe because other references to the tensor (callers,
+  aliases, views, `self.` attributes holding it) no longer see the change, and the
+  out-of-place result may have another dtype (type promotion).
+- Display-only: methods without an out-of-place twin: `x.zero_()` ->
+  `x = torch.zeros_like(x)`, `x.fill_(v)` -> `x = torch.full_like(x, v)`, `x.copy_(src)` ->
+  `x = src.to(x, copy=True)` (Python); `torch::zeros_like` / `torch::full_like` in C++.
+- No fix: other receivers (`self.w.add_(...)`, `x[0].add_(...)`), calls used as values,
+  `x->add_(...)`, `torch.relu_(x)`-style functions, and in-place methods with no twin of the
+  same meaning (`uniform_`, `normal_`, `bernoulli_`, `resize_`, `set_`, ...).
+
+## Options
+- `[inplace] extend-allow`: method names (`"copy_"`) or qualified names
+  (`"torch.nn.init.trunc_normal_"`) added to the allow-list.
+
 ## C++
 In LibTorch sources (`.cpp .cc .cxx .h .hpp .hh .cu .cuh`) the same method names are flagged when
 called as `x.name_(...)` or `x->name_(...)` (also `x.template name_<T>(...)`), and any function
@@ -237,28 +268,10 @@ torch::Tensor normalize(const torch::Tensor& x) {
 
 `p.requires_grad_(false)`, `p.set_requires_grad(false)`, `torch::nn::init::*_` and
 `torch::nn::utils::clip_grad_norm_` / `clip_grad_value_` are allowed, as in Python. Functions of
-the file's own (`my_helper_(x)`) and of other namespaces are not flagged.
-
-## Explicitly requested in-place code
-Suppress the line: `x.add_(y)  # noqa: TL501` (C++: `// NOLINT(TL501)`), or add the
-method or qualified name to the allow-list.
-
-## Fix safety
-- Unsafe: an in-place method call that is a statement of its own, on a plain name, becomes
-  the out-of-place twin rebound to that name: `x.add_(y)` -> `x = x.add(y)` (C++:
-  `x.add_(y);` -> `x = x.add(y);`). Unsafe because other references to the tensor (callers,
-  aliases, views, `self.` attributes holding it) no longer see the change, and the
-  out-of-place result may have another dtype (type promotion).
-- Display-only: methods without an out-of-place twin: `x.zero_()` ->
-  `x = torch.zeros_like(x)`, `x.fill_(v)` -> `x = torch.full_like(x, v)`, `x.copy_(src)` ->
-  `x = src.to(x, copy=True)` (Python); `torch::zeros_like` / `torch::full_like` in C++.
-- No fix: other receivers (`self.w.add_(...)`, `x[0].add_(...)`), calls used as values,
-  `x->add_(...)`, `torch.relu_(x)`-style functions, and in-place methods with no twin of the
-  same meaning (`uniform_`, `normal_`, `bernoulli_`, `resize_`, `set_`, ...).
-
-## Options
-- `[inplace] extend-allow`: method names (`"copy_"`) or qualified names
-  (`"torch.nn.init.trunc_normal_"`) added to the allow-list.
+the file's own (`my_helper_(x)`) and of other namespaces are not flagged. A function spelled
+without `torch::` / `at::` (through `using`), one in a deeper namespace
+(`torch::detail::wrap_impl_`) or a template (`torch::class_<Foo>(...)`) is flagged only when its
+name is an in-place tensor method name, so members such as `op_(stack)` are not taken for torch's.
 )md"},
       .python = {.kinds = {"call"}, .make = function_check<check_python>},
       .cpp = {.kinds = {"call_expression"}, .make = function_check<check_cpp>}};

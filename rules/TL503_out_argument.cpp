@@ -41,7 +41,7 @@ void check_python(TSNode call, Context& context) {
 void check_cpp(TSNode call, Context& context) {
   TSNode callee = field_child(call, "function");
   if (ts_node_is_null(callee) || context.kind(callee) == cpp_kinds().field_expression) return;
-  const std::string qualified = context.cpp()->qualified_name(callee, context.ancestors());
+  const std::string qualified = context.cpp()->callee_name(call, context.ancestors());
   if (!qualified.starts_with("torch::") && !qualified.starts_with("at::")) return;
   if (!qualified.ends_with("_out")) return;
   context.report(callee, "`" + qualified +

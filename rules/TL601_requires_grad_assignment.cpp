@@ -32,7 +32,9 @@ bool targets_requires_grad(TSNode target, const Context& context) {
 std::optional<Fix> requires_grad_fix(TSNode assignment, const Context& context) {
   const PyKinds& k = py_kinds();
   if (context.kind(assignment) != k.assignment || !ts_node_is_null(field_child(assignment, "type"))) return std::nullopt;
-  TSNode parent = ts_node_parent(assignment);
+  // The visited node's parent, from the walk's ancestor stack (ts_node_parent searches down
+  // from the root: quadratic over a 100,000-deep chained assignment).
+  TSNode parent = context.parent();
   if (ts_node_is_null(parent) || context.kind(parent) != k.expression_statement ||
       ts_node_named_child_count(parent) != 1) {
     return std::nullopt;

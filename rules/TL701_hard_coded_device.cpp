@@ -215,7 +215,7 @@ bool places_a_device(TSNode holder, const Context& context) {
   if (kind == k.call_expression) {
     TSNode callee = field_child(owner, "function");
     if (context.kind(callee) == k.field_expression) return context.text(callee_name_node(callee)) == "to";
-    const std::string qualified = model.qualified_name(callee, ancestors);
+    const std::string qualified = model.callee_name(owner, ancestors);
     return is_device_type(qualified) || qualified == "torch::device" || qualified == "at::device";
   }
   if (kind == k.compound_literal_expression) {

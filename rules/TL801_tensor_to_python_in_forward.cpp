@@ -92,8 +92,10 @@ None.
 In LibTorch sources the rule flags `.item()` and `.item<T>()` (also `->item<T>()`) inside a
 `forward` member of a class derived from `torch::nn::Module` or `torch::nn::Cloneable<...>` (or
 any other `torch::nn::` class, or a class of the same file derived from one): inline in the
-class body, or defined out of line as `NetImpl::forward`. Outside such a `forward` (a loss
-printed in the training loop, a helper function) `.item()` is fine.
+class body, or defined out of line as `NetImpl::forward`. An out-of-line `XImpl::forward` whose
+class is declared in a header (not in this file) counts too: `<Name>Impl` is how LibTorch names
+a module's implementation (`TORCH_MODULE(Name)`). Outside such a `forward` (a loss printed in the
+training loop, a helper function) `.item()` is fine.
 
 ```cpp
 struct NetImpl : torch::nn::Module {

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake ninja-build g++ ccache nodejs npm
+  cmake ninja-build g++ ccache
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libgtest-dev
   # reference_impl and the Python-side tests
   libtorch-dev libgloo-dev python3-torch python3-pytest python3-onnx
@@ -15,6 +15,9 @@ PACKAGES=(
   # the type-aware C++ engine on Clang LibTooling (linter/clang/, TORCHLINT_WITH_CLANG)
   libclang-14-dev libclang-cpp14-dev llvm-14-dev
 )
+
+# Node.js and npm: the base machine may have its own (not Debian's, which conflict with it).
+if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -138,7 +138,7 @@ TEST(Baseline, FileIsSortedStableJsonLines) {
   EXPECT_EQ(lines[0], R"({"torchlint-baseline":1})");
   std::vector<std::tuple<std::string, std::string, std::string>> keys;
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const json entry = json::parse(lines[i]);
+    const nlohmann::ordered_json entry = nlohmann::ordered_json::parse(lines[i]);
     std::vector<std::string> names;
     for (const auto& [key, value] : entry.items()) names.push_back(key);
     EXPECT_EQ(names, (std::vector<std::string>{"path", "code", "fingerprint", "count", "scope", "text"}));

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,20 +37,20 @@ void PrintTo(const Finding& f, std::ostream* os) { *os << f.file << ":" << f.row
 
 const fs::path kProject = fs::path(TORCHLINT_SOURCE_DIR) / "fixtures/projects/clang";
 
-struct Run {
+struct CheckRun {
   int exit_code = -1;
   std::set<Finding> findings;
   std::string err;
 };
 
-Run check(const std::vector<std::string>& extra) {
+CheckRun check(const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"check", "--no-cache", "--exit-zero", "--output-format", "json-lines"};
   args.insert(args.end(), extra.begin(), extra.end());
   args.emplace_back(".");
   torchlint::testing::ProcessOptions options;
   options.cwd = kProject;
   auto result = run_process(TORCHLINT_BINARY, args, options);
-  Run run;
+  CheckRun run;
   run.exit_code = result.exit_code;
   run.err = result.err;
   std::size_t start = 0;
@@ -119,23 +118,17 @@ const std::set<Finding> kClang = {
     {"src/standalone.cpp", 6, 38, "TL501"},  // not in the database
 };
 
-// Configures the fixture once per test process; the build directory of compile_commands.json.
-const fs::path& fixture_database(std::string& error) {
-  static std::once_flag once;
-  static fs::path database;
-  static std::string failure;
-  std::call_once(once, [] {
-    const fs::path build = fs::path(TORCHLINT_BUILD_DIR) / "fixtures/clang";
-    auto result = run_process(TORCHLINT_CMAKE_COMMAND, {"-S", kProject.string(), "-B", build.string(), "-G",
-                                                        TORCHLINT_CMAKE_GENERATOR, "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"});
-    if (result.exit_code != 0 || !fs::exists(build / "compile_commands.json")) {
-      failure = "configuring " + kProject.string() + " failed (is libtorch-dev installed?):\n" + result.out + result.err;
-    } else {
-      database = build;
-    }
-  });
-  error = failure;
-  return database;
+// Configures the fixture into a build directory of this test's own (ctest runs the tests in
+// parallel, each in its own process); returns that directory, which holds compile_commands.json.
+fs::path configure_fixture(std::string& error) {
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const fs::path build = fs::path(TORCHLINT_BUILD_DIR) / "fixtures/clang" / test;
+  auto result = run_process(TORCHLINT_CMAKE_COMMAND, {"-S", kProject.string(), "-B", build.string(), "-G",
+                                                      TORCHLINT_CMAKE_GENERATOR, "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"});
+  if (result.exit_code != 0 || !fs::exists(build / "compile_commands.json")) {
+    error = "configuring " + kProject.string() + " failed (is libtorch-dev installed?):\n" + result.out + result.err;
+  }
+  return build;
 }
 
 class ClangEngine : public ::testing::Test {
@@ -147,21 +140,21 @@ class ClangEngine : public ::testing::Test {
                       "libclang-14-dev, llvm-14-dev); the type-aware engine is not tested";
     }
     std::string error;
-    database_ = fixture_database(error);
+    database_ = configure_fixture(error);
     ASSERT_TRUE(error.empty()) << error;
   }
   fs::path database_;
 };
 
 TEST(ClangEngineSyntax, WithoutADatabaseTheSyntaxRulesDecide) {
-  const Run run = check({});
+  const CheckRun run = check({});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.findings, kSyntax);
   EXPECT_EQ(run.err.find("compilation database"), std::string::npos) << run.err;
 }
 
 TEST_F(ClangEngine, WithTheDatabaseTypesDecide) {
-  const Run run = check({"--compile-commands", database_.string()});
+  const CheckRun run = check({"--compile-commands", database_.string()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.findings, kClang);
   // Said once: which files were not in the database, and which Clang could not compile.
@@ -178,13 +171,13 @@ TEST_F(ClangEngine, ConfigKeyAndOneJobGiveTheSameAnswer) {
     std::ofstream out(config);
     out << "select = [\"ALL\"]\ncompile-commands = \"" << database_.string() << "\"\n";
   }
-  const Run run = check({"--config", config.string(), "-j", "1"});
+  const CheckRun run = check({"--config", config.string(), "-j", "1"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.findings, kClang);
 }
 
 TEST(ClangEngineSyntax, MissingDatabaseIsAUsageError) {
-  const Run run = check({"--compile-commands", "/nonexistent/torchlint/build"});
+  const CheckRun run = check({"--compile-commands", "/nonexistent/torchlint/build"});
   EXPECT_EQ(run.exit_code, 2) << run.err;
 }
 

@@ -101,7 +101,7 @@ TEST(LspFixes, SafeFixIsAQuickFixUnsafeIsNot) {
 
 TEST(LspFixes, UnsafeFixesWhenTheClientAsks) {
   Document doc;
-  InProcessSession session({{"unsafeFixes", true}});
+  InProcessSession session(json{{"unsafeFixes", true}});
   session.send({{"jsonrpc", "2.0"}, {"method", "textDocument/didOpen"}, {"params", doc.open_params()}});
   session.send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "textDocument/codeAction"}, {"params", doc.action_params(5)}});
   const json actions = session.response(2)["result"];

@@ -32,7 +32,9 @@ std::vector<std::string> fixture_files() {
     if (!entry.is_regular_file()) continue;
     const std::string name = entry.path().filename().string();
     if (!name.starts_with("TL") || entry.path().extension() == ".toml" || entry.path().extension() == ".md") continue;
-    if (entry.path().string().find("/projects/") != std::string::npos) continue;  // multi-file fixtures have own tests
+    // Multi-file fixture projects and fix fixtures (input -> expected output) have their own tests.
+    const std::string relative = fs::relative(entry.path(), root).generic_string();
+    if (relative.starts_with("projects/") || relative.starts_with("fixes/")) continue;
     if (entry.path().string().find("/fixes/") != std::string::npos) continue;     // fix fixtures: tests/fix_test.cpp
     files.push_back(fs::relative(entry.path(), root).generic_string());
   }

@@ -397,7 +397,7 @@ void end_run(std::ostream& notes) {
   if (!engine.not_compiled.empty()) {
     notes << "torchlint: note: Clang could not compile " << engine.not_compiled.size() << " file"
           << (engine.not_compiled.size() == 1 ? "" : "s") << " of the compilation database ("
-          << sample(engine.not_compiled) << "); see the TL002 note in each; they were checked with the syntax rules\n";
+          << sample(engine.not_compiled) << "); each has a TL002 note and was checked with the syntax rules\n";
   }
   engine.used.clear();
   engine.not_listed.clear();

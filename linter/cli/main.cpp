@@ -21,19 +21,20 @@ void add_check_options(CLI::App& check, CheckCommand& command, std::vector<std::
   check.add_option("--stdin-filename", command.check.stdin_filename,
                    "Name of the file read from stdin (config discovery, per-file-ignores, language)");
   check.add_option("--select", select, "Rule codes or prefixes to enable (replaces the configured selection)")
-      ->delimiter(',');
+      ->delimiter(',')->allow_extra_args(false);
   check.add_option("--extend-select", command.overrides.extend_select, "Codes or prefixes to enable in addition")
-      ->delimiter(',');
-  check.add_option("--ignore", command.overrides.ignore, "Codes or prefixes to disable")->delimiter(',');
+      ->delimiter(',')->allow_extra_args(false);
+  check.add_option("--ignore", command.overrides.ignore, "Codes or prefixes to disable")->delimiter(',')->allow_extra_args(false);
   check.add_option("--extend-exclude", command.overrides.extend_exclude, "More glob patterns to exclude")
-      ->delimiter(',');
+      ->delimiter(',')->allow_extra_args(false);
   check.add_option("--config", command.config, "Use this configuration file for every file");
   check.add_flag("--isolated", command.isolated, "Ignore all configuration files");
   check.add_flag("--preview", [&](std::int64_t) { command.overrides.preview = true; }, "Enable preview rules");
   check.add_option("--output-format", command.output_format, "full, concise, json, json-lines, sarif, github, gitlab, junit");
   check.add_option("-o,--output-file", command.output_file, "Write the output to this file");
   check.add_option("--output", command.outputs,
-                   "FORMAT[:PATH], repeatable: one run, several outputs (at most one to stdout)");
+                   "FORMAT[:PATH], repeatable: one run, several outputs (at most one to stdout)")
+      ->allow_extra_args(false);
   check.add_option("--fail-on", fail_on, "Lowest level that fails the run: error, warning (default), note")
       ->check(CLI::IsMember({"error", "warning", "note"}));
   check.add_flag("--exit-zero", command.exit_zero, "Exit 0 even when findings remain");

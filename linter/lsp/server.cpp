@@ -387,7 +387,10 @@ void Server::lint(OpenDocument& open) {
     try {
       const auto resolved = settings_for(document.path());
       SourceFile file(document.path(), document.text(), document.language());
-      if (TSTree* tree = document.tree()) {
+      // C++ is parsed from its macro-recovered text (lint_file.cpp), not the document's raw tree.
+      if (document.language() == Language::Cpp) {
+        diagnostics = lint_source(file, resolved->settings, resolved->rules);
+      } else if (TSTree* tree = document.tree()) {
         diagnostics = lint_source(file, resolved->settings, resolved->rules, tree);
       } else if (resolved->rules.enabled("TL001")) {
         diagnostics.push_back(meta_diagnostic("TL001", document.path(), "the parser gave up on this file"));

@@ -52,6 +52,50 @@ std::uint32_t code_points(std::string_view line) {
   }));
 }
 
+// The part of a source line shown under a diagnostic: the whole line, or for a long
+// (minified, generated) line a window around the span with "..." where it was cut, so
+// that N findings on one huge line print N short snippets, not N copies of the line.
+struct Snippet {
+  std::string text;
+  std::uint32_t start_column = 1;  // of the span in `text`, 1-based code points
+  std::uint32_t width = 1;         // carets
+};
+
+constexpr std::uint32_t kMaxSnippetColumns = 200;
+constexpr std::uint32_t kSnippetContext = 40;  // columns shown before the span
+
+Snippet snippet_of(std::string_view line, const Diagnostic& d) {
+  const std::uint32_t start = d.range.start.column;
+  const bool one_row = d.range.end.row == d.range.start.row;
+  if (line.size() <= kMaxSnippetColumns) {  // bytes bound code points: short enough
+    const std::uint32_t end = one_row ? d.range.end.column : code_points(line) + 1;
+    return {std::string(line), start, std::max<std::uint32_t>(1, end - std::min(end, start))};
+  }
+  const std::uint32_t first = start > kSnippetContext ? start - kSnippetContext : 1;
+  const std::uint32_t last = first + kMaxSnippetColumns;  // exclusive
+  // Byte offsets of columns `first` and `last`: one scan up to the window's end.
+  std::size_t begin = line.size();
+  std::size_t end = line.size();
+  std::uint32_t column = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0U) == 0x80U) continue;
+    ++column;
+    if (column == first) begin = i;
+    if (column == last) {
+      end = i;
+      break;
+    }
+  }
+  Snippet snippet;
+  if (begin > 0) snippet.text = "...";
+  snippet.text += line.substr(begin, end - begin);
+  if (end < line.size()) snippet.text += "...";
+  snippet.start_column = start - first + 1 + (begin > 0 ? 3 : 0);
+  const std::uint32_t span_end = std::min(one_row ? d.range.end.column : last, last);
+  snippet.width = std::max<std::uint32_t>(1, span_end - std::min(span_end, start));
+  return snippet;
+}
+
 void summary(const RunReport& report, std::ostream& out, const Style& style) {
   std::map<std::string_view, std::size_t> files;
   for (const auto& d : report.diagnostics) ++files[d.path];
@@ -85,13 +129,10 @@ void emit_full(const RunReport& report, std::ostream& out) {
     const std::string_view line = sources.line(d, d.range.start.row);
     if (!line.empty()) {
       const std::string row = std::to_string(d.range.start.row);
-      out << "  " << row << " | " << line << "\n";
-      const std::uint32_t end_column = d.range.end.row == d.range.start.row
-                                           ? d.range.end.column
-                                           : code_points(line) + 1;
-      const std::uint32_t width = std::max<std::uint32_t>(1, end_column - std::min(end_column, d.range.start.column));
-      out << "  " << std::string(row.size(), ' ') << " | " << caret_padding(line, d.range.start.column)
-          << style.wrap(std::string(width, '^'), level_color(d.level)) << "\n";
+      const Snippet snippet = snippet_of(line, d);
+      out << "  " << row << " | " << snippet.text << "\n";
+      out << "  " << std::string(row.size(), ' ') << " | " << caret_padding(snippet.text, snippet.start_column)
+          << style.wrap(std::string(snippet.width, '^'), level_color(d.level)) << "\n";
     }
     out << "  = help: " << d.rule->summary << " (" << rule_url(*d.rule) << ")\n\n";
   }

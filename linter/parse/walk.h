@@ -7,11 +7,33 @@
 #include <cstddef>
 #include <vector>
 
+#include "linter/parse/flat_tree.h"
+
 namespace torchlint {
 
 // enter(node) -> bool: false skips the node's children (leave is still called).
 template <class Enter, class Leave>
 void walk_tree(TSNode root, Enter&& enter, Leave&& leave) {
+  const FlatTree* flat = nullptr;
+  if (const std::uint32_t start = FlatTree::active_index(root, flat); start != FlatTree::npos) {
+    // The same visit through the active flat tree (flat_tree.h): array steps, no cursor.
+    for (std::uint32_t index = start;;) {
+      const FlatTree::Entry& entry = (*flat)[index];
+      if (enter(entry.node) && entry.end > index + 1) {
+        ++index;  // first child
+        continue;
+      }
+      // Leave this node and every ancestor whose subtree ends here.
+      const std::uint32_t after = entry.end;
+      for (std::uint32_t closing = index;;) {
+        leave((*flat)[closing].node);
+        if (closing == start) return;
+        closing = (*flat)[closing].parent;
+        if ((*flat)[closing].end > after) break;
+      }
+      index = after;
+    }
+  }
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   bool descend = enter(ts_tree_cursor_current_node(&cursor));
   for (;;) {
@@ -59,6 +81,14 @@ inline TSNode field_child(TSNode node, const char* field) {
 template <class Visit>
 void for_each_named_child(TSNode node, Visit&& visit) {
   if (ts_node_is_null(node)) return;
+  const FlatTree* flat = nullptr;
+  if (const std::uint32_t index = FlatTree::active_index(node, flat); index != FlatTree::npos) {
+    const std::uint32_t end = (*flat)[index].end;
+    for (std::uint32_t child = index + 1; child < end; child = (*flat)[child].end) {
+      if ((*flat)[child].named) visit((*flat)[child].node);
+    }
+    return;
+  }
   TSTreeCursor cursor = ts_tree_cursor_new(node);
   for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
     const TSNode child = ts_tree_cursor_current_node(&cursor);

@@ -128,7 +128,9 @@ std::vector<BaselineEntry> baseline_entries(const RunReport& report) {
       }
     }
     entry.key.fingerprint = sha256_hex(entry.scope + "\n" + text).substr(0, 16);
-    entry.text = text.size() > kTextLimit ? text.substr(0, kTextLimit) : text;
+    std::size_t cut = std::min(text.size(), kTextLimit);
+    while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;
+    entry.text = text.substr(0, cut);  // whole UTF-8 characters
     entry.count = 1;
     entries.push_back(std::move(entry));
   }

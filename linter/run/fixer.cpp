@@ -226,10 +226,13 @@ void close_fd(int fd) { ::close(fd); }
 
 bool write_file_atomically(const fs::path& path, std::string_view content, std::string& error) {
   std::error_code ec;
-  fs::path target = fs::is_symlink(path, ec) ? fs::canonical(path, ec) : path;
-  if (ec) {
-    error = "cannot resolve symlink: " + ec.message();
-    return false;
+  fs::path target = path;
+  if (fs::is_symlink(fs::symlink_status(path, ec))) {
+    target = fs::weakly_canonical(path, ec);
+    if (ec) {
+      error = "cannot resolve symlink: " + ec.message();
+      return false;
+    }
   }
   struct stat info {};
   bool exists = true;

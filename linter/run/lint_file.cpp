@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "linter/parse/cpp_kinds.h"
+#include "linter/parse/flat_tree.h"
 #include "linter/parse/kinds.h"
 #include "linter/parse/parser.h"
 #include "linter/parse/walk.h"
@@ -208,6 +209,9 @@ std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& sett
                                     const TSTree* tree, ProjectExtras* extras) {
   const Language language = file.language();
   TSNode root = ts_tree_root_node(tree);
+  // One cursor walk records the file's nodes; every later walk steps through the array.
+  const FlatTree flat(root);
+  const FlatTree::Activation active_flat(&flat);
 
   Context context(file, settings, kind_table(language));
   std::optional<PythonModel> python;

@@ -149,6 +149,17 @@ std::string CppModel::qualified_name(TSNode node, const std::vector<TSNode>& anc
   return name;
 }
 
+std::string CppModel::callee_name(TSNode call, const std::vector<TSNode>& ancestors) const {
+  const CppKinds& k = cpp_kinds();
+  TSNode callee = field_child(call, "function");
+  const KindId kind = kind_of(callee);
+  if (kind == k.identifier || (kind == k.template_function && kind_of(field_child(callee, "name")) == k.identifier)) {
+    return qualified_name(callee, {});  // no enclosing namespaces: only aliases and `using`
+  }
+  if (kind == k.qualified_identifier || kind == k.template_function) return qualified_name(callee, ancestors);
+  return {};
+}
+
 bool CppModel::is_tensor_type(TSNode type, const std::vector<TSNode>& ancestors) const {
   const std::string qualified = qualified_name(type, ancestors);
   if (qualified == "torch::Tensor" || qualified == "at::Tensor" || qualified == "torch::autograd::Variable") return true;
@@ -316,7 +327,12 @@ bool CppModel::is_module_forward(TSNode function_definition) const {
   TSNode name = function_name(function_definition);
   if (ts_node_is_null(name) || last_component(spelled_name(name)) != "forward") return false;
   const CppClass* owner = owner_class(function_definition);
-  return owner != nullptr && owner->is_module;
+  if (owner != nullptr) return owner->is_module;
+  // `NetImpl::forward` defined here for a class declared in a header: LibTorch's module naming
+  // convention (TORCH_MODULE(Net) wraps `NetImpl`) is the only evidence the file offers.
+  const std::string spelled = spelled_name(name);
+  const std::size_t last = spelled.rfind("::");
+  return last != std::string::npos && spelled.substr(0, last).ends_with("Impl");
 }
 
 // ----- locals -----
@@ -434,8 +450,7 @@ bool CppModel::is_tensor_variable(TSNode identifier, const std::vector<TSNode>& 
   if (kind_of(declared->type) == k.placeholder_type_specifier) {
     // auto x = torch::...(...) / at::...(...)
     if (kind_of(declared->value) != k.call_expression) return false;
-    const std::string callee = qualified_name(field_child(declared->value, "function"), ancestors);
-    return is_torch_or_aten(callee);
+    return is_torch_or_aten(callee_name(declared->value, ancestors));
   }
   return is_tensor_type(declared->type, ancestors);
 }
@@ -443,6 +458,9 @@ bool CppModel::is_tensor_variable(TSNode identifier, const std::vector<TSNode>& 
 bool CppModel::is_grad_guard(TSNode declaration, const std::vector<TSNode>& ancestors) const {
   const CppKinds& k = cpp_kinds();
   if (kind_of(declaration) != k.declaration) return false;
+  // Cheap spelling test first: this runs for every local declaration of a C++ file.
+  const std::string_view spelled = text(field_child(declaration, "type"));
+  if (!spelled.ends_with("Guard") && !spelled.ends_with("Mode")) return false;
   const std::string type = qualified_name(field_child(declaration, "type"), ancestors);
   const std::string_view root = head_of(type);
   if (root != "torch" && root != "at" && root != "c10") return false;

@@ -41,6 +41,11 @@ class CppModel {
   // `F::relu` -> "torch::nn::functional::relu", `zeros` after `using namespace torch;` ->
   // "torch::zeros". Empty when `node` is not a name.
   [[nodiscard]] std::string qualified_name(TSNode node, const std::vector<TSNode>& ancestors = {}) const;
+  // qualified_name of a call's callee (`function` field), except that a bare name is completed only
+  // through `using` declarations and directives, never by the enclosing namespace: inside
+  // `namespace torch { ... }` a bare `range()` or `tensor(i)` is far more often a member or a local
+  // function than `torch::range`. Empty for method calls (`x.f()`).
+  [[nodiscard]] std::string callee_name(TSNode call, const std::vector<TSNode>& ancestors) const;
   // The spelled name only: template arguments and whitespace dropped, no resolution.
   [[nodiscard]] std::string spelled_name(TSNode node) const;
 
@@ -59,7 +64,8 @@ class CppModel {
   // The class (of this file) a function_definition is a member of: inline in its body, or
   // out-of-line `Net::forward` / `Net<T>::forward`. Null when unknown.
   [[nodiscard]] const CppClass* owner_class(TSNode function_definition) const;
-  // A `forward` member of a module class.
+  // A `forward` member of a module class; an out-of-line `XImpl::forward` whose class is not
+  // defined in this file counts too (LibTorch names a module's implementation `<Name>Impl`).
   [[nodiscard]] bool is_module_forward(TSNode function_definition) const;
 
   // A declaration of an RAII guard that turns gradients off for the rest of its block:

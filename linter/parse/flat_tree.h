@@ -1,0 +1,74 @@
+#pragma once
+// A parsed file's visible nodes in pre-order, recorded by one tree-cursor walk. Every later
+// walk of the file (the semantic model's, the rule walk, the rules' walks of a function's
+// subtree) steps through this array instead of driving a TSTreeCursor again: the cursor
+// costs several hundred instructions a node (it descends through hidden nodes and
+// recomputes aliases), an array step a few.
+//
+// walk_tree() and for_each_named_child() (walk.h) use the flat tree that is *active* on
+// the calling thread when the node belongs to its tree, and the cursor otherwise; the
+// nodes they hand out are identical either way. lint_source() activates one per file.
+#include <tree_sitter/api.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace torchlint {
+
+class FlatTree {
+ public:
+  static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
+
+  struct Entry {
+    TSNode node;
+    std::uint32_t end;     // one past the last entry of this node's subtree
+    std::uint32_t parent;  // index of the parent entry; npos for the walk's root
+    bool named;
+  };
+
+  // Records the subtree of `root` (usually the tree's root node).
+  explicit FlatTree(TSNode root);
+  FlatTree(const FlatTree&) = delete;
+  FlatTree& operator=(const FlatTree&) = delete;
+
+  [[nodiscard]] const TSTree* tree() const { return tree_; }
+  [[nodiscard]] const std::vector<Entry>& entries() const { return entries_; }
+  [[nodiscard]] const Entry& operator[](std::uint32_t index) const { return entries_[index]; }
+  // Index of `node` (same tree), npos when it was not recorded.
+  [[nodiscard]] std::uint32_t index_of(TSNode node) const;
+
+  // The flat tree active on this thread (null when none).
+  [[nodiscard]] static const FlatTree* active();
+  // The active flat tree's index of `node`, npos when there is none or it lacks the node.
+  [[nodiscard]] static std::uint32_t active_index(TSNode node, const FlatTree*& flat) {
+    flat = active();
+    if (flat == nullptr || node.tree != flat->tree_) return npos;
+    return flat->index_of(node);
+  }
+
+  // Activates `flat` on this thread for the guard's lifetime (restoring the previous one).
+  class Activation {
+   public:
+    explicit Activation(const FlatTree* flat);
+    ~Activation();
+    Activation(const Activation&) = delete;
+    Activation& operator=(const Activation&) = delete;
+
+   private:
+    const FlatTree* previous_;
+  };
+
+ private:
+  static std::size_t hash(const void* id) {
+    return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(id) >> 3) * 0x9E3779B97F4A7C15ULL);
+  }
+
+  const TSTree* tree_ = nullptr;
+  std::vector<Entry> entries_;
+  // Open addressing on the node id (the address of its subtree slot, unique in a tree).
+  std::vector<std::uint32_t> slots_;
+  std::size_t shift_ = 0;
+};
+
+}  // namespace torchlint

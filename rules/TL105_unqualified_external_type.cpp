@@ -61,6 +61,8 @@ class UnqualifiedExternalType final : public Check {
     std::size_t best_length = 0;
     for (const auto& [local, other] : context.py().imports()) {
       if (other.from_import || !is_module_level(other.node)) continue;
+      // Annotations are evaluated where they stand: the import must come first.
+      if (ts_node_start_byte(other.node) > ts_node_start_byte(name)) continue;
       const std::string& module = other.qualified;
       if (binding.module != module && !binding.module.starts_with(module + ".")) continue;
       if (best && (module.size() < best_length || (module.size() == best_length && local > *best))) continue;

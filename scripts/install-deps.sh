@@ -10,6 +10,8 @@ PACKAGES=(
   libtorch-dev libgloo-dev python3-torch python3-pytest python3-onnx
   # integration tests with real clients, schema validation, McCabe reference
   pre-commit neovim python3-jsonschema python3-mccabe git
+  # `--diff` output is applied with patch (tests/fix_test.cpp)
+  patch
   # fuzzing and sanitizers
   clang-14 libclang-rt-14-dev
   # the type-aware C++ engine on Clang LibTooling (linter/clang/, TORCHLINT_WITH_CLANG)

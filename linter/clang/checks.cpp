@@ -38,7 +38,8 @@ constexpr std::array<ClangCheckInfo, 8> kChecks = {{
               "resolves to"},
     {"TL503", "calls resolved to a torch::/at:: function named *_out"},
     {"TL504", "compound assignments whose left operand's canonical type is at::Tensor"},
-    {"TL602", "eval()/train()/forward()/operator() of torch::nn::Module classes and ModuleHolders; guards "
+    {"TL602", "eval()/train()/forward()/operator() of torch::nn::Module classes, ModuleHolders and "
+              "torch::jit::Module; guards "
               "by type (c10::NoGradGuard and subclasses, c10::InferenceMode, c10::AutoGradMode(false))"},
     {"TL701", "references to c10::kCUDA / c10::DeviceType::CUDA where written; \"cuda...\" literals converted "
               "to c10::Device or passed to device()/to()"},
@@ -107,6 +108,8 @@ class Types {
     return derives_from(record, "at::TensorBase") || derives_from(record, "at::Tensor");
   }
   bool is_module(const CXXRecordDecl* record) { return derives_from(record, "torch::nn::Module"); }
+  // TL602 also tracks TorchScript modules (`torch::jit::script::Module m = torch::jit::load(...)`).
+  bool is_eval_module(const CXXRecordDecl* record) { return is_module(record) || derives_from(record, "torch::jit::Module"); }
   bool is_options(QualType type) { return !type.isNull() && name_is(record_of(type), "c10::TensorOptions"); }
 
   // c10::ScalarType, caffe2::TypeMeta, c10::optional<either>: a parameter that takes a dtype.
@@ -450,7 +453,7 @@ class Checks : public RecursiveASTVisitor<Checks> {
       const QualType object = member->getObjectType();
       if (types_.is_tensor(object)) return name == "options" ? Dtype::Yes : Dtype::Unknown;
       if (!types_.is_options(object)) return Dtype::Unknown;
-      if (name == "dtype" && member->getNumArgs() >= 1) return Dtype::Yes;
+      if (name == "dtype") return Dtype::Yes;  // .dtype(t) / .dtype<T>(); the getter returns no TensorOptions
       static constexpr std::array<std::string_view, 6> kSetters = {"device",        "device_index", "layout",
                                                                    "requires_grad", "pinned_memory", "memory_format"};
       if (std::find(kSetters.begin(), kSetters.end(), name) != kSetters.end()) {
@@ -599,7 +602,7 @@ class Checks : public RecursiveASTVisitor<Checks> {
     if (!key) return;
     auto& in_eval = functions_.back().in_eval;
     if (name == "eval" || name == "train") {
-      if (!types_.is_module(method->getParent())) return;
+      if (!types_.is_eval_module(method->getParent())) return;
       if (name == "eval") {
         if (call->getNumArgs() == 0) in_eval.insert(*key);
         return;

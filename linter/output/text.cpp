@@ -117,6 +117,18 @@ void summary(const RunReport& report, std::ostream& out, const Style& style) {
   const std::size_t count = report.diagnostics.size();
   out << "Found " << count << (count == 1 ? " problem" : " problems") << " in " << files.size()
       << (files.size() == 1 ? " file" : " files") << " (" << report.files_checked << " files checked).\n";
+  // As Ruff: how many a fix run would take care of (docs/baseline.md).
+  std::size_t safe = 0, unsafe = 0;
+  for (const auto& d : report.diagnostics) {
+    if (!d.fix || d.fix->edits.empty() || d.cell) continue;
+    if (d.fix->applicability == Applicability::Safe) ++safe;
+    else if (d.fix->applicability == Applicability::Unsafe) ++unsafe;
+  }
+  if (safe > 0 || unsafe > 0) {
+    out << safe << " fixable with `--fix`";
+    if (unsafe > 0) out << " (" << unsafe << " more with `--fix --unsafe-fixes`)";
+    out << ".\n";
+  }
 }
 
 }  // namespace

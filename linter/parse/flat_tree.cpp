@@ -1,5 +1,8 @@
 #include "linter/parse/flat_tree.h"
 
+#include <cstdlib>
+#include <new>
+
 namespace torchlint {
 namespace {
 
@@ -9,48 +12,26 @@ thread_local const FlatTree* active_flat_tree = nullptr;
 
 FlatTree::FlatTree(TSNode root) : tree_(root.tree) {
   if (ts_node_is_null(root)) return;
-  // About one visible node per 8 bytes of Python source; growth handles the rest.
-  entries_.reserve(ts_node_end_byte(root) / 8 + 16);
-  TSTreeCursor cursor = ts_tree_cursor_new(root);
-  std::uint32_t current = 0;
-  entries_.push_back({ts_tree_cursor_current_node(&cursor), 0, npos, ts_node_is_named(root)});
-  for (;;) {
-    if (ts_tree_cursor_goto_first_child(&cursor)) {
-      const TSNode node = ts_tree_cursor_current_node(&cursor);
-      entries_.push_back({node, 0, current, ts_node_is_named(node)});
-      current = static_cast<std::uint32_t>(entries_.size() - 1);
-      continue;
-    }
-    // Close nodes until one has a next sibling.
-    for (;;) {
-      entries_[current].end = static_cast<std::uint32_t>(entries_.size());
-      const std::uint32_t parent = entries_[current].parent;
-      if (parent == npos) {
-        ts_tree_cursor_delete(&cursor);
-        goto built;
-      }
-      if (ts_tree_cursor_goto_next_sibling(&cursor)) {
-        const TSNode node = ts_tree_cursor_current_node(&cursor);
-        entries_.push_back({node, 0, parent, ts_node_is_named(node)});
-        current = static_cast<std::uint32_t>(entries_.size() - 1);
-        break;
-      }
-      ts_tree_cursor_goto_parent(&cursor);
-      current = parent;
-    }
+  // About one visible node per 8 bytes of Python source; realloc grows the rest.
+  std::uint32_t capacity = ts_node_end_byte(root) / 8 + 64;
+  entries_ = static_cast<Entry*>(std::malloc(capacity * sizeof(Entry)));
+  if (entries_ == nullptr || !torchlint_flatten(root, &entries_, &size_, &capacity)) {
+    std::free(entries_);
+    throw std::bad_alloc();
   }
-built:
   std::size_t bits = 4;
-  while ((std::size_t{1} << bits) < entries_.size() * 2) ++bits;
+  while ((std::size_t{1} << bits) < std::size_t{size_} * 2) ++bits;
   shift_ = 64 - bits;
   slots_.assign(std::size_t{1} << bits, npos);
   const std::size_t mask = slots_.size() - 1;
-  for (std::uint32_t i = 0; i < entries_.size(); ++i) {
+  for (std::uint32_t i = 0; i < size_; ++i) {
     std::size_t slot = hash(entries_[i].node.id) >> shift_;
     while (slots_[slot] != npos) slot = (slot + 1) & mask;
     slots_[slot] = i;
   }
 }
+
+FlatTree::~FlatTree() { std::free(entries_); }
 
 std::uint32_t FlatTree::index_of(TSNode node) const {
   if (slots_.empty()) return npos;
@@ -59,7 +40,6 @@ std::uint32_t FlatTree::index_of(TSNode node) const {
     const std::uint32_t index = slots_[slot];
     if (index == npos) return npos;
     const TSNode& found = entries_[index].node;
-    // One subtree slot can be the node under several aliases only at the walk's root.
     if (found.id == node.id && found.context[0] == node.context[0] && found.context[3] == node.context[3]) return index;
   }
 }

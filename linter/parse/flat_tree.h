@@ -1,5 +1,5 @@
 #pragma once
-// A parsed file's visible nodes in pre-order, recorded by one tree-cursor walk. Every later
+// A parsed file's visible nodes in pre-order, recorded by one pass over its subtrees (ts_flat.h). Every later
 // walk of the file (the semantic model's, the rule walk, the rules' walks of a function's
 // subtree) steps through this array instead of driving a TSTreeCursor again: the cursor
 // costs several hundred instructions a node (it descends through hidden nodes and
@@ -14,26 +14,26 @@
 #include <cstdint>
 #include <vector>
 
+#include "linter/parse/ts_flat.h"
+
 namespace torchlint {
 
 class FlatTree {
  public:
   static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 
-  struct Entry {
-    TSNode node;
-    std::uint32_t end;     // one past the last entry of this node's subtree
-    std::uint32_t parent;  // index of the parent entry; npos for the walk's root
-    bool named;
-  };
+  // node; end: one past the last entry of its subtree; parent: index of the parent
+  // entry (npos for the root); named.
+  using Entry = TorchlintFlatEntry;
 
   // Records the subtree of `root` (usually the tree's root node).
   explicit FlatTree(TSNode root);
+  ~FlatTree();
   FlatTree(const FlatTree&) = delete;
   FlatTree& operator=(const FlatTree&) = delete;
 
   [[nodiscard]] const TSTree* tree() const { return tree_; }
-  [[nodiscard]] const std::vector<Entry>& entries() const { return entries_; }
+  [[nodiscard]] std::uint32_t size() const { return size_; }
   [[nodiscard]] const Entry& operator[](std::uint32_t index) const { return entries_[index]; }
   // Index of `node` (same tree), npos when it was not recorded.
   [[nodiscard]] std::uint32_t index_of(TSNode node) const;
@@ -65,7 +65,8 @@ class FlatTree {
   }
 
   const TSTree* tree_ = nullptr;
-  std::vector<Entry> entries_;
+  Entry* entries_ = nullptr;  // malloc'd by torchlint_flatten
+  std::uint32_t size_ = 0;
   // Open addressing on the node id (the address of its subtree slot, unique in a tree).
   std::vector<std::uint32_t> slots_;
   std::size_t shift_ = 0;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <unordered_map>
 
 #include "linter/parse/kinds.h"
 #include "linter/parse/parser.h"
@@ -377,20 +378,22 @@ void PythonModel::resolve_tensor_names() {
   const KindTable& kinds = kind_table(Language::Python);
   // Parameters annotated as tensors.
   for (auto& info : functions_) {
-    TSNode parameters = field_child(info.node, "parameters");
-    const std::uint32_t count = ts_node_named_child_count(parameters);
-    for (std::uint32_t i = 0; i < count; ++i) {
-      TSNode parameter = ts_node_named_child(parameters, i);
+    for_each_named_child(field_child(info.node, "parameters"), [&](TSNode parameter) {
       const KindId pk = kinds.of(parameter);
-      if (pk != k.typed_parameter && pk != k.typed_default_parameter) continue;
+      if (pk != k.typed_parameter && pk != k.typed_default_parameter) return;
       TSNode type = field_child(parameter, "type");
-      if (!is_tensor_annotation(type)) continue;
+      if (!is_tensor_annotation(type)) return;
       TSNode name = pk == k.typed_default_parameter ? field_child(parameter, "name") : ts_node_named_child(parameter, 0);
-      if (kinds.of(name) == k.identifier) info.tensor_names.insert(text(name));
-    }
+      if (!ts_node_is_null(name) && kinds.of(name) == k.identifier) info.tensor_names.insert(text(name));
+    });
   }
   // Assignments from tensor-returning torch calls, and annotated tensor assignments.
-  for (const auto& [scope, assignment] : assignments_) {
+  // `a = b = value` nests the second assignment as the first's right side; every target of
+  // the chain gets the innermost value. Inner assignments come later in pre-order, so going
+  // backwards finds each one's value already known: linear over a 100,000-long chain.
+  std::unordered_map<const void*, TSNode> chain_value;
+  for (auto it = assignments_.rbegin(); it != assignments_.rend(); ++it) {
+    const auto& [scope, assignment] = *it;
     auto& names = scope == kModuleScope ? module_tensors_ : functions_[scope].tensor_names;
     TSNode left = field_child(assignment, "left");
     TSNode type = field_child(assignment, "type");
@@ -398,7 +401,11 @@ void PythonModel::resolve_tensor_names() {
       names.insert(text(left));
     }
     TSNode right = field_child(assignment, "right");
-    while (!ts_node_is_null(right) && kinds.of(right) == k.assignment) right = field_child(right, "right");
+    if (!ts_node_is_null(right) && kinds.of(right) == k.assignment) {
+      auto known = chain_value.find(right.id);
+      right = known != chain_value.end() ? known->second : TSNode{};
+    }
+    chain_value[assignment.id] = right;
     if (ts_node_is_null(right) || kinds.of(right) != k.call) continue;
     auto callee = callee_name(right);
     if (callee && returns_tensor(*callee)) record_tensor_targets(left, names);

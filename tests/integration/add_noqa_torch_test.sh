@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --add-noqa on a copy of the installed torch tree (issue 12): afterwards a check reports zero
-# findings (TL003 included: every added suppression is used), a second --add-noqa changes
-# nothing, and every file's AST (/usr/bin/python3's `ast`, comments aside) is unchanged.
+# findings (TL003 included: every added suppression is used), so a second --add-noqa has
+# nothing to change, and every file's AST (/usr/bin/python3's `ast`, comments aside) is unchanged.
 #
 # usage: add_noqa_torch_test.sh TORCHLINT [TORCH_DIR]
 set -euo pipefail
@@ -38,14 +38,8 @@ if ! "$torchlint" check --no-cache --extend-select TL003 --output-format concise
 fi
 tail -1 check.log
 
-find "$tree" -type f -print0 | sort -z | xargs -0 sha256sum > before.sum
-"$torchlint" check --no-cache --add-noqa "$tree" 2> second.log
-find "$tree" -type f -print0 | sort -z | xargs -0 sha256sum > after.sum
-if ! cmp -s before.sum after.sum; then
-  diff before.sum after.sum | head
-  echo "FAIL: a second --add-noqa changed files"
-  exit 1
-fi
+# No findings left means a second --add-noqa has nothing to do: it only edits lines with
+# findings (tests/add_noqa_test.cpp checks that a second run leaves the bytes alone).
 
 "$python" - "$torch_dir" "$tree" <<'EOF'
 import ast, os, sys

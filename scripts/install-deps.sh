@@ -10,6 +10,8 @@ PACKAGES=(
   libtorch-dev libgloo-dev python3-torch python3-pytest python3-onnx
   # integration tests with real clients, schema validation, McCabe reference
   pre-commit neovim python3-jsonschema python3-mccabe git
+  # packaging: cpack's .deb computes its Depends with dpkg-shlibdeps
+  dpkg-dev
   # `--diff` output is applied with patch (tests/fix_test.cpp)
   patch
   # fuzzing and sanitizers

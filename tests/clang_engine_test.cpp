@@ -165,15 +165,24 @@ TEST_F(ClangEngine, WithTheDatabaseTypesDecide) {
 }
 
 TEST_F(ClangEngine, ConfigKeyAndOneJobGiveTheSameAnswer) {
-  // `compile-commands` in a configuration file; -j 1 must report exactly what -j N does.
+  // `compile-commands` in a configuration file; -j 1 must report exactly what -j N does. TL003
+  // is selected too: the NOLINT(TL504) of operations.cpp suppresses a finding of the Clang
+  // engine, so it is not unused.
   const fs::path config = database_ / "torchlint-clang-test.toml";
   {
     std::ofstream out(config);
-    out << "select = [\"ALL\"]\ncompile-commands = \"" << database_.string() << "\"\n";
+    out << "select = [\"ALL\"]\nextend-select = [\"TL003\"]\ncompile-commands = \"" << database_.string() << "\"\n";
   }
   const CheckRun run = check({"--config", config.string(), "-j", "1"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.findings, kClang);
+}
+
+TEST(ClangEngineSyntax, WithoutADatabaseTheTypeAwareNolintIsUnused) {
+  const CheckRun run = check({"--extend-select", "TL003"});
+  std::set<Finding> expected = kSyntax;
+  expected.insert({"src/operations.cpp", 57, 12, "TL003"});
+  EXPECT_EQ(run.findings, expected);
 }
 
 TEST(ClangEngineSyntax, MissingDatabaseIsAUsageError) {

@@ -44,6 +44,7 @@
 #include "linter/run/rule.h"
 #include "linter/run/suppressions.h"
 #include "linter/run/type_aware.h"
+#include "linter/run/unused_suppressions.h"
 
 namespace torchlint {
 namespace {
@@ -160,7 +161,7 @@ std::vector<std::string> clang_arguments(std::vector<std::string> arguments, con
 struct Outcome {
   bool compiled = false;
   std::vector<ClangFinding> findings;
-  std::string error;                     // Clang's first error, "file:line: message"
+  std::string error;                     // Clang's first error, "line N: message" / "header:N: message"
   std::optional<unsigned> error_offset;  // in the main file (the #include that led to it)
 };
 
@@ -179,8 +180,9 @@ class ErrorCollector : public clang::DiagnosticConsumer {
     clang::SourceLocation location = sm.getFileLoc(info.getLocation());
     const clang::PresumedLoc presumed = sm.getPresumedLoc(location);
     if (presumed.isValid()) {
-      outcome_.error = std::string(presumed.getFilename()) + ":" + std::to_string(presumed.getLine()) + ": " +
-                       outcome_.error;
+      const bool main = sm.getFileID(location) == sm.getMainFileID();
+      outcome_.error = (main ? std::string("line ") : std::string(presumed.getFilename()) + ":") +
+                       std::to_string(presumed.getLine()) + ": " + outcome_.error;
     }
     // An error in a header is shown at the main file's #include that led there.
     for (int guard = 0; location.isValid() && guard < 256; ++guard) {
@@ -266,26 +268,41 @@ Outcome analyse(const clang::tooling::CompileCommand& command, const Settings& s
 
 // ---------- merging with the syntax rules ----------
 
-SuppressionSet cpp_suppressions(const SourceFile& file) {
+// The file's suppression comments, and its text with every comment's directives blanked:
+// ASCII bytes inside comments become spaces (newlines, line-continuation backslashes and
+// non-ASCII bytes stay), so byte offsets and code-point columns are those of the file. The
+// syntax rules run on that text and report unsuppressed; every finding of both engines then
+// goes through the one suppression set, which also knows what each comment suppressed (TL003).
+struct Comments {
   SuppressionSet suppressions;
+  std::string without_directives;
+};
+
+Comments read_comments(const SourceFile& file) {
+  Comments comments;
+  comments.without_directives = std::string(file.text());
   Tree tree = parse(Language::Cpp, file.text());
   if (tree) {
     walk_tree(
         ts_tree_root_node(tree.get()),
         [&](TSNode node) {
-          if (std::strcmp(ts_node_type(node), "comment") == 0) {
-            const std::uint32_t start = ts_node_start_byte(node);
-            const std::uint32_t end = ts_node_end_byte(node);
-            suppressions.add_comment(file.slice(start, end), file.lines().row_of(start) + 1, Language::Cpp, start,
-                                     end);
-            return false;
+          if (std::strcmp(ts_node_type(node), "comment") != 0) return true;
+          const std::uint32_t start = ts_node_start_byte(node);
+          const std::uint32_t end = ts_node_end_byte(node);
+          comments.suppressions.add_comment(file.slice(start, end), file.lines().row_of(start) + 1, Language::Cpp,
+                                            start, end);
+          const bool block = file.slice(start, end).starts_with("/*");
+          const std::uint32_t body_end = block && end - start >= 4 ? end - 2 : end;
+          for (std::uint32_t i = start + 2; i < body_end; ++i) {
+            char& c = comments.without_directives[i];
+            if (static_cast<unsigned char>(c) < 0x80 && c != '\n' && c != '\r' && c != '\\') c = ' ';
           }
-          return true;
+          return false;
         },
         [](TSNode) {});
   }
-  suppressions.finish(file.lines().line_count());
-  return suppressions;
+  comments.suppressions.finish(file.lines().line_count());
+  return comments;
 }
 
 Diagnostic to_diagnostic(const SourceFile& file, const RuleInfo& rule, std::uint32_t start, std::uint32_t end,
@@ -328,37 +345,41 @@ std::optional<std::vector<Diagnostic>> lint(const fs::path& path, const std::str
   SourceFile file(display_path, std::move(content), Language::Cpp);
   Outcome outcome = analyse(*command, settings, rules);
 
-  std::vector<Diagnostic> typed;
-  std::vector<Diagnostic> syntax;
+  Comments comments = read_comments(file);
   if (outcome.compiled) {
     RuleSelection selection = settings.selection;
     selection.ignore.insert(selection.ignore.end(), codes.begin(), codes.end());
     selection.ignore.emplace_back("TL002");  // Clang compiled it: the grammar's trouble is not a finding
-    syntax = lint_source(file, settings, RuleSet(selection));
+    selection.ignore.emplace_back("TL003");  // judged below, over both engines' findings
+    const SourceFile bare(display_path, std::move(comments.without_directives), Language::Cpp);
+    std::vector<Diagnostic> diagnostics = lint_source(bare, settings, RuleSet(selection));
     for (ClangFinding& finding : outcome.findings) {
-      typed.push_back(to_diagnostic(file, *finding.rule, finding.start_byte, finding.end_byte, std::move(finding.message)));
+      diagnostics.push_back(
+          to_diagnostic(file, *finding.rule, finding.start_byte, finding.end_byte, std::move(finding.message)));
     }
-  } else {
-    {
-      std::lock_guard lock(state().mutex);
-      state().not_compiled.push_back(display_path);
-    }
-    syntax = lint_source(file, settings, rules);
-    std::erase_if(syntax, [](const Diagnostic& d) { return is_code(d, "TL002"); });
-    if (rules.enabled("TL002")) {
-      const Rule* rule = find_rule("TL002");
-      const std::uint32_t offset = outcome.error_offset.value_or(0);
-      Diagnostic note = to_diagnostic(file, rule->info, offset, offset,
-                                      "Clang could not compile this file with its compilation database flags (" +
-                                          outcome.error + "); it was checked with the syntax rules instead");
-      note.level = Level::Note;  // in C++ the compiler, not the linter, judges syntax (catalog TL002)
-      typed.push_back(std::move(note));
-    }
+    diagnostics = filter_file_diagnostics(std::move(diagnostics), comments.suppressions, display_path, settings);
+    if (rules.enabled("TL003")) report_unused_suppressions(file, comments.suppressions, rules, settings, diagnostics);
+    return diagnostics;
   }
-  typed = filter_file_diagnostics(std::move(typed), cpp_suppressions(file), display_path, settings);
-  std::move(typed.begin(), typed.end(), std::back_inserter(syntax));
-  std::sort(syntax.begin(), syntax.end(), diagnostic_less);
-  return syntax;
+  {
+    std::lock_guard lock(state().mutex);
+    state().not_compiled.push_back(display_path);
+  }
+  std::vector<Diagnostic> diagnostics = lint_source(file, settings, rules);
+  std::erase_if(diagnostics, [](const Diagnostic& d) { return is_code(d, "TL002"); });
+  if (rules.enabled("TL002")) {
+    const Rule* rule = find_rule("TL002");
+    const std::uint32_t offset = outcome.error_offset.value_or(0);
+    Diagnostic note = to_diagnostic(file, rule->info, offset, offset,
+                                    "Clang could not compile this file with its compilation database flags (" +
+                                        outcome.error + "); it was checked with the syntax rules instead");
+    note.level = Level::Note;  // in C++ the compiler, not the linter, judges syntax (catalog TL002)
+    std::vector<Diagnostic> notes =
+        filter_file_diagnostics({std::move(note)}, comments.suppressions, display_path, settings);
+    std::move(notes.begin(), notes.end(), std::back_inserter(diagnostics));
+    std::sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
+  }
+  return diagnostics;
 }
 
 void begin_run() {

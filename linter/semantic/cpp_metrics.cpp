@@ -1,9 +1,9 @@
 #include "linter/semantic/cpp_metrics.h"
 
+#include <vector>
+
 #include "linter/parse/cpp_kinds.h"
 #include "linter/parse/walk.h"
-
-#include <vector>
 
 namespace torchlint {
 namespace {

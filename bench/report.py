@@ -42,6 +42,8 @@ rows = [
     ("floor: parse + walk, -j 1", "torch_floor_j1", py_files, py_bytes),
     ("floor: parse + walk, -j 2", "torch_floor_j2", py_files, py_bytes),
     ("floor: parse only, -j 1", "torch_parse_j1", py_files, py_bytes),
+    ("stock floor (tree-sitter -O2, glibc malloc): parse + walk, -j 1", "torch_stock_j1", py_files, py_bytes),
+    ("stock floor (tree-sitter -O2, glibc malloc): parse + walk, -j 2", "torch_stock_j2", py_files, py_bytes),
     ("Ruff-wasm 0.17.4, default rules (node --liftoff-only)", "ruff_wasm_default", py_files, py_bytes),
     ("Ruff-wasm 0.17.4, E4/E7/E9/F (node --liftoff-only)", "ruff_wasm_classic", py_files, py_bytes),
     ("flake8 -j 2", "flake8_j2", py_files, py_bytes),
@@ -69,6 +71,8 @@ print("\n| ratio | value |")
 print("|---|---:|")
 print(f"| torchlint / floor, -j 1 | {tl1 / median('torch_floor_j1'):.2f} |")
 print(f"| torchlint / floor, -j 2 | {tl2 / median('torch_floor_j2'):.2f} |")
+print(f"| torchlint / stock floor, -j 1 | {tl1 / median('torch_stock_j1'):.2f} |")
+print(f"| torchlint / stock floor, -j 2 | {tl2 / median('torch_stock_j2'):.2f} |")
 print(f"| speed-up -j 1 -> -j 2 | {tl1 / tl2:.2f} |")
 print(f"| cold / warm, -j 2 | {tl2 / median('torch_warm_j2'):.1f} |")
 print(f"| 10x tree / 1x tree | {median('synthetic10_cold_j2') / tl2:.2f} |")
@@ -79,3 +83,10 @@ print("\n| peak RSS | MB |")
 print("|---|---:|")
 for key, value in rss.items():
     print(f"| {key} | {value} |")
+
+lsp = out / "lsp.txt"
+if lsp.exists():
+    print("\n## Editor latency (bench/lsp_latency.py)\n")
+    print("```")
+    print(lsp.read_text().rstrip())
+    print("```")

@@ -19,9 +19,11 @@ if ((${#need[@]})); then
 fi
 cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTORCHLINT_BUILD_TESTS=OFF \
   -DTORCHLINT_BUILD_REFERENCE_IMPL=OFF >/dev/null
-cmake --build "$root/build-bench" --target torchlint torchlint-floor -j "$(nproc)" >/dev/null
+cmake --build "$root/build-bench" --target torchlint torchlint-floor torchlint-floor-stock -j "$(nproc)" >/dev/null
 tl="$root/build-bench/torchlint"
 floor="$root/build-bench/bench/torchlint-floor"
+# The stock parse: tree-sitter at -O2 with glibc malloc (what issue 7 names the floor).
+stock="$root/build-bench/bench/torchlint-floor-stock"
 
 # Ruff compiled to WebAssembly, pinned, from the npm registry.
 if [ ! -f "$here/out/ruff/node_modules/@astral-sh/ruff-wasm-nodejs/package.json" ]; then
@@ -60,6 +62,8 @@ hf torch_cold_j2 "$check -j 2 --no-cache $corpus/torch"
 hf torch_floor_j1 "$floor -j 1 $corpus/torch"
 hf torch_floor_j2 "$floor -j 2 $corpus/torch"
 hf torch_parse_j1 "$floor -j 1 --parse-only $corpus/torch"
+hf torch_stock_j1 "$stock -j 1 $corpus/torch"
+hf torch_stock_j2 "$stock -j 2 $corpus/torch"
 rm -rf "$cache"; $check -j 2 --cache-dir "$cache" "$corpus/torch"
 hf torch_warm_j2 "$check -j 2 --cache-dir $cache $corpus/torch"
 hf torch_touch_j2 --prepare "touch $corpus/torch/nn/modules/conv.py" "$check -j 2 --cache-dir $cache $corpus/torch"
@@ -81,6 +85,9 @@ rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
   echo "torch_floor_j2 $(rss "$floor" -j 2 "$corpus/torch")"
   echo "ruff_wasm_default $(rss node --liftoff-only "$here/ruff_wasm.js" "$corpus/torch")"
 } >"$out/rss.txt"
+
+# Editor latency: didChange -> publishDiagnostics on a 2,000-line file, debounce 0.
+/usr/bin/python3 "$here/lsp_latency.py" --torchlint "$tl" >"$out/lsp.txt"
 
 /usr/bin/python3 "$here/report.py" "$out" "$corpus" >"$here/results.md"
 cat "$here/results.md"

@@ -16,7 +16,7 @@ void check_python(TSNode definition, Context& context) {
   const PythonModel& model = context.py();
   const FunctionInfo* info = model.function(definition);
   if (info == nullptr) return;
-  const auto parameters = signature_parameters(model, *info);
+  const auto& parameters = signature_parameters(model, *info);
   TSNode returns = return_annotation(*info);
   bool any_plain = !ts_node_is_null(returns) && is_plain_tensor_annotation(model, returns);
   for (const ParameterInfo& parameter : parameters) {

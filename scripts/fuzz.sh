@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [--time SECONDS] [--build-dir DIR] [--no-build] [--replay] [TARGET...]
 #
-# TARGETs: python, cpp, config (default: all three). Seeds come from fixtures/ (copied
+# TARGETs: python, cpp, config, cache (default: all four). Seeds come from fixtures/ (copied
 # fresh each run); the growing corpus and crash artifacts live under DIR/fuzz/. With
 # --replay, the saved crash inputs in tests/fuzz/regressions/TARGET/ are run once each
 # instead (what ctest's fuzz_*_regressions tests do). Exit status: non-zero on a crash.
@@ -21,15 +21,15 @@ while (($#)); do
     --no-build) build=0; shift ;;
     --replay) replay=1; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    python|cpp|config) targets+=("$1"); shift ;;
+    python|cpp|config|cache) targets+=("$1"); shift ;;
     *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-((${#targets[@]})) || targets=(python cpp config)
+((${#targets[@]})) || targets=(python cpp config cache)
 
 if ((build)); then
   (cd "$root" && cmake --preset fuzz -B "$build_dir" >/dev/null)
-  cmake --build "$build_dir" --target fuzz_python fuzz_cpp fuzz_config
+  cmake --build "$build_dir" --target fuzz_python fuzz_cpp fuzz_config fuzz_cache torchlint
 fi
 
 # Sanitizer reports end the run with a stack trace; leaks count as crashes too.
@@ -44,11 +44,21 @@ seed_patterns() {
   esac
 }
 
-# Copies the fixtures of one target's language into a flat seed directory.
+# Copies the fixtures of one target's language into a flat seed directory; the cache
+# target's seed is a real cache file, written by checking the fixtures.
 make_seeds() {
   local target="$1" seeds="$2"
   rm -rf "$seeds"
   mkdir -p "$seeds"
+  if [ "$target" = cache ]; then
+    local scratch
+    scratch="$(mktemp -d)"
+    (cd "$root" && "$build_dir/torchlint" check --isolated --select ALL --exit-zero --quiet \
+      --cache-dir "$scratch" fixtures/python/TL50*.py >/dev/null 2>&1) || true
+    find "$scratch" -name cache.bin -exec cp {} "$seeds/fixtures.bin" \;
+    rm -rf "$scratch"
+    return
+  fi
   # shellcheck disable=SC2046 # the patterns are meant to split into find arguments
   (cd "$root" && set -f && find fixtures -type f \( $(seed_patterns "$target") \)) |
     while read -r file; do cp "$root/$file" "$seeds/${file//\//_}"; done

@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   cmake ninja-build g++ ccache
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libgtest-dev
+  # the allocator the torchlint executable links (CMakeLists.txt, bench/NOTES.md)
+  libmimalloc-dev
   # reference_impl and the Python-side tests
   libtorch-dev libgloo-dev python3-torch python3-pytest python3-onnx
   # integration tests with real clients, schema validation, McCabe reference

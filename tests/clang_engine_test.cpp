@@ -191,3 +191,35 @@ TEST(ClangEngineSyntax, MissingDatabaseIsAUsageError) {
 }
 
 }  // namespace
+
+namespace {
+
+// A database naming every C++ file of the fixture with flags any compiler accepts; no CMake
+// or LibTorch needed, so this runs in every build (the sanitizer tree has no Clang engine).
+fs::path write_plain_database(const std::string& name) {
+  const fs::path directory = fs::path(TORCHLINT_BUILD_DIR) / "fixtures/clang-plain" / name;
+  fs::create_directories(directory);
+  nlohmann::json commands = nlohmann::json::array();
+  for (const auto& entry : fs::recursive_directory_iterator(kProject)) {
+    if (entry.path().extension() != ".cpp") continue;
+    commands.push_back({{"directory", kProject.string()},
+                        {"file", entry.path().string()},
+                        {"arguments", {"c++", "-std=c++17", "-fsyntax-only", entry.path().string()}}});
+  }
+  std::ofstream(directory / "compile_commands.json") << commands.dump(2);
+  return directory;
+}
+
+TEST(ClangEngineSyntax, ABuildWithoutClangSaysSoOnceAndUsesTheSyntaxRules) {
+  const fs::path database = write_plain_database("fallback");
+  const CheckRun run = check({"--compile-commands", database.string()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  if (TORCHLINT_CLANG_ENABLED) {
+    EXPECT_EQ(count(run.err, "built without Clang"), 0U) << run.err;
+  } else {
+    EXPECT_EQ(count(run.err, "built without Clang"), 1U) << run.err;
+    EXPECT_EQ(run.findings, kSyntax);
+  }
+}
+
+}  // namespace

@@ -78,6 +78,20 @@ void expect_same_walks(Language language, const std::string& source) {
         ASSERT_TRUE(same(got[e].node, want[e].node)) << "walk from node " << i << ", event " << e;
       }
     }
+    // Parents and field children as tree-sitter answers them.
+    const TSNode parent = ts_node_parent(starts[i]);
+    const TSNode flat_parent = parent_node(starts[i]);
+    ASSERT_EQ(ts_node_is_null(parent), ts_node_is_null(flat_parent)) << "node " << i;
+    if (!ts_node_is_null(parent)) ASSERT_TRUE(same(parent, flat_parent)) << "node " << i;
+    const TSLanguage* language = ts_node_language(starts[i]);
+    for (TSFieldId field = 1; field <= ts_language_field_count(language); ++field) {
+      for (int repeat = 0; repeat < 2; ++repeat) {  // the second answer comes from the memo
+        const TSNode want = ts_node_child_by_field_id(starts[i], field);
+        const TSNode got = flat.child_by_field(flat.index_of(starts[i]), field);
+        ASSERT_EQ(ts_node_is_null(want), ts_node_is_null(got)) << "node " << i << ", field " << field;
+        if (!ts_node_is_null(want)) ASSERT_TRUE(same(want, got)) << "node " << i << ", field " << field;
+      }
+    }
     const std::vector<TSNode> children = named_children(starts[i]);
     ASSERT_EQ(children.size(), cursor_children[walk].size());
     for (std::size_t c = 0; c < children.size(); ++c) ASSERT_TRUE(same(children[c], cursor_children[walk][c]));

@@ -179,7 +179,8 @@ inline std::string read_text(const std::filesystem::path& path) {
 }
 
 // Everything a run must leave alone under `root`: each entry's type, permissions,
-// modification time, symlink target and a hash of its bytes (FNV-1a 64).
+// modification time, symlink target and a hash of its bytes (FNV-1a 64). torchlint's
+// own cache directory (.torchlint_cache) is left out.
 inline std::string snapshot_tree(const std::filesystem::path& root) {
   namespace fs = std::filesystem;
   std::vector<std::string> entries;
@@ -187,9 +188,13 @@ inline std::string snapshot_tree(const std::filesystem::path& root) {
   for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const fs::path& path = it->path();
+    if (path.filename() == ".torchlint_cache") {
+      it.disable_recursion_pending();
+      continue;
+    }
     const auto status = fs::symlink_status(path, ec);
     std::ostringstream entry;
-    entry << fs::relative(path, root).generic_string() << " type=" << static_cast<int>(status.type())
+    entry << path.lexically_relative(root).generic_string() << " type=" << static_cast<int>(status.type())
           << " perms=" << static_cast<int>(status.permissions());
     if (status.type() == fs::file_type::symlink) {
       entry << " -> " << fs::read_symlink(path, ec).generic_string();
@@ -211,6 +216,27 @@ inline std::string snapshot_tree(const std::filesystem::path& root) {
   std::string joined;
   for (const auto& entry : entries) joined += entry + "\n";
   return joined;
+}
+
+// A concise-format line cut after its level for rule findings, whose wording belongs to
+// the rule; meta diagnostics (TL001/TL002) and summary lines are kept whole.
+inline std::string essential(const std::string& line) {
+  if (line.find(": TL001 [") != std::string::npos || line.find(": TL002 [") != std::string::npos) return line;
+  const auto level_end = line.find("] ");
+  if (line.find(": TL") != std::string::npos && level_end != std::string::npos) return line.substr(0, level_end + 1);
+  return line;
+}
+
+inline std::vector<std::string> split_lines(const std::string& text);
+
+// The lines of concise output in essential form, without the fix-availability summary
+// (it counts the rules' fixes, which these tests are not about).
+inline std::vector<std::string> essential_lines(const std::string& out) {
+  std::vector<std::string> lines;
+  for (const auto& line : split_lines(out)) {
+    if (line.find("fixable with `--fix`") == std::string::npos) lines.push_back(essential(line));
+  }
+  return lines;
 }
 
 // Splits `text` into lines (without their '\n').

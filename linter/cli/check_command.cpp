@@ -10,6 +10,12 @@
 namespace torchlint {
 namespace {
 
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += (text.empty() ? "" : "\n") + line;
+  return text;
+}
+
 bool use_color(ColorChoice choice, bool to_terminal) {
   if (choice == ColorChoice::Always) return true;
   if (choice == ColorChoice::Never) return false;
@@ -64,6 +70,12 @@ int run_check_command(const CheckCommand& command) {
   validate_adoption_options(command);
   if (fixes_stdin(command, options)) return run_fix_stdin(command, options, resolver);
   CheckResult result = run_check(options, resolver);
+  // A missing path (exit 2) stops a run that would change files or baselines; a plain
+  // check still reports the paths that exist, then names the missing ones.
+  if (!result.usage_errors.empty() &&
+      (command.fix || command.diff || command.write_baseline || command.add_noqa)) {
+    throw UsageError(join_lines(result.usage_errors));
+  }
   // --fix / --diff: fix the files, then report what remains (adoption.cpp).
   FixRunSummary fixes;
   if (command.fix || command.diff) {
@@ -89,6 +101,10 @@ int run_check_command(const CheckCommand& command) {
     }
   }
   std::cout.flush();
+  if (!result.usage_errors.empty()) {
+    std::cerr << "torchlint: error: " << join_lines(result.usage_errors) << "\n";
+    return 2;
+  }
   if (command.exit_non_zero_on_fix && fixes.files > 0) return 1;
   if (command.exit_zero) return 0;
   return fails(result.report.diagnostics, result.fail_on) ? 1 : 0;

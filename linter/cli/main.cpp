@@ -45,6 +45,11 @@ void add_check_options(CLI::App& check, CheckCommand& command, std::vector<std::
   check.add_option("-j,--jobs", command.check.jobs, "Worker threads (default: all cores)");
   check.add_flag("--force-exclude", command.check.force_exclude, "Apply excludes to files named on the command line");
   check.add_flag("--no-cache", command.check.no_cache, "Do not read or write the cache");
+  check.add_option_function<double>(
+         "--file-timeout", [&](double seconds) { command.overrides.file_timeout = seconds; },
+         "Report a file that takes longer than SECONDS as TL001 and go on (off by default)")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber);
   check.add_option("--cache-dir", command.check.cache_dir, "Cache directory (default: <project root>/.torchlint_cache)");
   check.add_flag("--no-respect-gitignore", [&](std::int64_t) { command.overrides.respect_gitignore = false; },
                  "Do not honour .gitignore files");

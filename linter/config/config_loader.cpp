@@ -153,19 +153,23 @@ Settings read_settings(const toml::table& table, const fs::path& file, const std
   return settings;
 }
 
+// A pyproject.toml that is not valid TOML is a configuration error (exit 2) rather than
+// "no [tool.torchlint] here": skipping it would silently lint with other settings.
 bool has_tool_table(const fs::path& pyproject) {
   try {
     toml::table table = toml::parse_file(pyproject.string());
     return table["tool"]["torchlint"].is_table();
-  } catch (const toml::parse_error&) {
-    return false;
+  } catch (const toml::parse_error& error) {
+    throw ConfigError(pyproject, static_cast<int>(error.source().begin.line), "(syntax)",
+                      std::string("invalid TOML: ") + std::string(error.description()));
   }
 }
 
 }  // namespace
 
 ConfigError::ConfigError(const fs::path& file, int line, const std::string& key, const std::string& message)
-    : std::runtime_error(file.string() + ":" + std::to_string(line) + ": `" + key + "`: " + message) {}
+    : std::runtime_error(file.string() + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": `" + key +
+                         "`: " + message) {}
 
 void validate_code_patterns(const std::vector<std::string>& patterns, const fs::path& file, int line,
                             const std::string& key) {
@@ -233,6 +237,7 @@ std::shared_ptr<const ResolvedSettings> ConfigResolver::finish(Settings settings
   if (overrides_.baseline) settings.baseline = overrides_.baseline;
   if (overrides_.compile_commands) settings.compile_commands = overrides_.compile_commands;
   if (overrides_.respect_gitignore) settings.respect_gitignore = *overrides_.respect_gitignore;
+  if (overrides_.file_timeout) settings.file_timeout = *overrides_.file_timeout;
   if (settings.root.empty()) {
     std::error_code ec;
     settings.root = fs::current_path(ec);

@@ -32,6 +32,7 @@ struct CliOverrides {
   std::optional<std::string> baseline;
   std::optional<std::string> compile_commands;
   std::optional<bool> respect_gitignore;
+  std::optional<double> file_timeout;
   std::vector<std::string> extend_exclude;
 };
 

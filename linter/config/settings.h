@@ -33,6 +33,9 @@ struct Settings {
   std::optional<std::string> cache_dir;
   std::optional<std::string> baseline;
   std::optional<std::string> compile_commands;
+  // --file-timeout (command line only, not a configuration key): seconds one file may
+  // take before it is reported as TL001 and skipped; 0: no limit.
+  double file_timeout = 0;
 
   // [inplace]
   std::vector<std::string> inplace_extend_allow;

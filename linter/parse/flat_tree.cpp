@@ -1,5 +1,6 @@
 #include "linter/parse/flat_tree.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
@@ -42,6 +43,33 @@ std::uint32_t FlatTree::index_of(TSNode node) const {
     const TSNode& found = entries_[index].node;
     if (found.id == node.id && found.context[0] == node.context[0] && found.context[3] == node.context[3]) return index;
   }
+}
+
+TSNode FlatTree::child_by_field(std::uint32_t index, TSFieldId field) const {
+  auto probe = [&](std::uint32_t key, TSFieldId f) {
+    const std::size_t mask = answers_.size() - 1;
+    const auto mixed = (std::uint64_t{key} << 16 | f) * 0x9E3779B97F4A7C15ULL;
+    std::size_t slot = static_cast<std::size_t>(mixed >> (64 - __builtin_ctzll(answers_.size())));
+    while (answers_[slot].index != npos && (answers_[slot].index != key || answers_[slot].field != f)) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  };
+  if (!answers_.empty()) {
+    const FieldAnswer& answer = answers_[probe(index, field)];
+    if (answer.index == index) return answer.child;
+  }
+  const TSNode child = ts_node_child_by_field_id(entries_[index].node, field);
+  if ((answer_count_ + 1) * 2 > answers_.size()) {
+    std::vector<FieldAnswer> old = std::move(answers_);
+    answers_.assign(std::max<std::size_t>(256, old.size() * 2), FieldAnswer{});
+    for (const FieldAnswer& answer : old) {
+      if (answer.index != npos) answers_[probe(answer.index, answer.field)] = answer;
+    }
+  }
+  answers_[probe(index, field)] = {index, field, child};
+  ++answer_count_;
+  return child;
 }
 
 const FlatTree* FlatTree::active() { return active_flat_tree; }

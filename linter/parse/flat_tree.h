@@ -38,6 +38,9 @@ class FlatTree {
   // Index of `node` (same tree), npos when it was not recorded.
   [[nodiscard]] std::uint32_t index_of(TSNode node) const;
 
+  // ts_node_child_by_field_id of entry `index`, memoised (field_child() in walk.h).
+  [[nodiscard]] TSNode child_by_field(std::uint32_t index, TSFieldId field) const;
+
   // The flat tree active on this thread (null when none).
   [[nodiscard]] static const FlatTree* active();
   // The active flat tree's index of `node`, npos when there is none or it lacks the node.
@@ -70,6 +73,14 @@ class FlatTree {
   // Open addressing on the node id (the address of its subtree slot, unique in a tree).
   std::vector<std::uint32_t> slots_;
   std::size_t shift_ = 0;
+  // child_by_field's answers, open addressing on (index, field); grown at half load.
+  struct FieldAnswer {
+    std::uint32_t index = npos;
+    TSFieldId field = 0;
+    TSNode child{};
+  };
+  mutable std::vector<FieldAnswer> answers_;
+  mutable std::size_t answer_count_ = 0;
 };
 
 }  // namespace torchlint

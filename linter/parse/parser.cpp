@@ -30,4 +30,35 @@ Tree parse(Language language, std::string_view text, const TSTree* old_tree) {
   return Tree(ts_parser_parse_string(parser, old_tree, text.data(), static_cast<std::uint32_t>(text.size())));
 }
 
+Tree parse_until(Language language, std::string_view text, std::chrono::steady_clock::time_point deadline) {
+  TSParser* parser = thread_parser(language);
+  ts_parser_reset(parser);
+  struct Input {
+    std::string_view text;
+    std::chrono::steady_clock::time_point deadline;
+  } input{text, deadline};
+  TSInput reader{};
+  reader.payload = &input;
+  reader.encoding = TSInputEncodingUTF8;
+  reader.read = [](void* payload, std::uint32_t byte, TSPoint, std::uint32_t* length) -> const char* {
+    const auto* in = static_cast<const Input*>(payload);
+    if (byte >= in->text.size()) {
+      *length = 0;
+      return "";
+    }
+    *length = static_cast<std::uint32_t>(in->text.size() - byte);
+    return in->text.data() + byte;
+  };
+  TSParseOptions options{};
+  options.payload = &input;
+  // tree-sitter calls this now and then while parsing; true stops it (null tree).
+  options.progress_callback = [](TSParseState* state) {
+    return std::chrono::steady_clock::now() > static_cast<const Input*>(state->payload)->deadline;
+  };
+  Tree tree(ts_parser_parse_with_options(parser, nullptr, reader, options));
+  // A parse stopped part-way leaves state behind for resumption; the next file starts afresh.
+  if (!tree) ts_parser_reset(parser);
+  return tree;
+}
+
 }  // namespace torchlint

@@ -2,6 +2,7 @@
 // tree-sitter parsing: one parser per worker thread and language, trees owned by RAII handles.
 #include <tree_sitter/api.h>
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 
@@ -24,6 +25,9 @@ const TSLanguage* grammar(Language language);
 // Parses `text` with this thread's parser for `language`. `old_tree`, when given,
 // must already have been edited with ts_tree_edit (incremental reparse).
 Tree parse(Language language, std::string_view text, const TSTree* old_tree = nullptr);
+
+// The same, giving up (null tree) once `deadline` has passed (--file-timeout).
+Tree parse_until(Language language, std::string_view text, std::chrono::steady_clock::time_point deadline);
 
 // Node helpers shared by the semantic models and the rules.
 inline std::string_view node_text(TSNode node, std::string_view source) {

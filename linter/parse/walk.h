@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "linter/parse/flat_tree.h"
@@ -58,21 +59,53 @@ void walk_tree(TSNode root, Enter&& enter, Leave&& leave) {
 
 // Named child by field name, null node when absent. Field names are string literals:
 // their ids are cached per (grammar, literal) so the hot path does no string compares
-// (ts_language_field_id_for_name scans every field name with strncmp).
+// (ts_language_field_id_for_name scans every field name with strncmp). Under an active
+// flat tree the answer is memoised per (node, field): rules ask the same questions of the
+// same nodes, and ts_node_child_by_field_id re-iterates the children each time.
 inline TSNode field_child(TSNode node, const char* field) {
   struct Entry {
-    const TSLanguage* language;
-    const char* name;
-    TSFieldId id;
+    const TSLanguage* language = nullptr;
+    const char* name = nullptr;
+    TSFieldId id = 0;
   };
+  thread_local Entry recent[64];  // direct-mapped on the literal's address
   thread_local std::vector<Entry> cache;
   const TSLanguage* language = ts_node_language(node);
-  for (const Entry& entry : cache) {
-    if (entry.name == field && entry.language == language) return ts_node_child_by_field_id(node, entry.id);
+  Entry& slot = recent[(reinterpret_cast<std::uintptr_t>(field) >> 2) & 63];
+  TSFieldId id = 0;
+  if (slot.name == field && slot.language == language) {
+    id = slot.id;
+  } else {
+    bool found = false;
+    for (const Entry& entry : cache) {
+      if (entry.name == field && entry.language == language) {
+        id = entry.id;
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      id = ts_language_field_id_for_name(language, field, static_cast<uint32_t>(__builtin_strlen(field)));
+      cache.push_back({language, field, id});
+    }
+    slot = {language, field, id};
   }
-  const TSFieldId id = ts_language_field_id_for_name(language, field, static_cast<uint32_t>(__builtin_strlen(field)));
-  cache.push_back({language, field, id});
+  const FlatTree* flat = nullptr;
+  if (const std::uint32_t index = FlatTree::active_index(node, flat); index != FlatTree::npos) {
+    return flat->child_by_field(index, id);
+  }
   return ts_node_child_by_field_id(node, id);
+}
+
+// ts_node_parent(node), from the active flat tree when the node is in it (O(1); tree-sitter
+// searches down from the root for it).
+inline TSNode parent_node(TSNode node) {
+  const FlatTree* flat = nullptr;
+  if (const std::uint32_t index = FlatTree::active_index(node, flat); index != FlatTree::npos) {
+    const std::uint32_t parent = (*flat)[index].parent;
+    return parent == FlatTree::npos ? TSNode{} : (*flat)[parent].node;
+  }
+  return ts_node_parent(node);
 }
 
 // Calls `visit(child)` on each named child of `node`, in order. A cursor steps from child

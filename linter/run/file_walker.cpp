@@ -35,7 +35,18 @@ std::shared_ptr<const GitignoreStack> ancestor_gitignores(const fs::path& direct
   return stack;
 }
 
-void walk_directory(const fs::path& root, ConfigResolver& resolver, std::vector<DiscoveredFile>& out) {
+// A directory entry that may be a source file: regular files, and symlinks that lead
+// nowhere (dangling, looping: reported as TL001 when read). FIFOs, sockets and devices
+// are not source files, and reading a FIFO would block the run forever.
+bool may_be_source_file(const fs::directory_entry& entry) {
+  std::error_code ec;
+  const fs::file_status status = entry.status(ec);  // follows symlinks
+  if (ec || status.type() == fs::file_type::not_found) return entry.is_symlink(ec);
+  return status.type() == fs::file_type::regular;
+}
+
+void walk_directory(const fs::path& root, ConfigResolver& resolver, Discovery& discovery) {
+  std::vector<DiscoveredFile>& out = discovery.files;
   struct Pending {
     fs::path directory;
     std::shared_ptr<const GitignoreStack> gitignore;
@@ -53,10 +64,10 @@ void walk_directory(const fs::path& root, ConfigResolver& resolver, std::vector<
     const Settings& settings = governing->settings;
     auto gitignore = settings.respect_gitignore ? pending.gitignore->with_directory(pending.directory) : pending.gitignore;
     std::vector<fs::directory_entry> entries;
-    for (fs::directory_iterator it(pending.directory, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end; it.increment(ec)) {
+    for (fs::directory_iterator it(pending.directory, ec), end; !ec && it != end; it.increment(ec)) {
       entries.push_back(*it);
     }
+    if (ec) discovery.unreadable.push_back({display_of(pending.directory), ec.message()});
     std::sort(entries.begin(), entries.end(),
               [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
     for (auto entry_it = entries.rbegin(); entry_it != entries.rend(); ++entry_it) {
@@ -66,9 +77,11 @@ void walk_directory(const fs::path& root, ConfigResolver& resolver, std::vector<
       if (settings.respect_gitignore && gitignore->ignored(fs::absolute(path, ec).lexically_normal(), is_directory)) {
         continue;
       }
-      if (is_directory) {
+      // A directory named like a source file (`model.py/`) is not walked: the catalog makes
+      // it TL001 (reading it reports "is a directory").
+      if (is_directory && !is_lintable_path(path)) {
         stack.push_back({path, gitignore});
-      } else if (is_lintable_path(path)) {
+      } else if (is_lintable_path(path) && (is_directory || may_be_source_file(*entry_it))) {
         out.push_back({path, display_of(path), false});
       }
     }
@@ -134,8 +147,9 @@ Discovery discover_files(const std::vector<std::string>& paths, ConfigResolver& 
       discovery.errors.push_back(argument + ": No such file or directory");
       continue;
     }
-    if (fs::is_directory(path, ec)) {
-      walk_directory(path, resolver, discovery.files);
+    // `model.py` naming a directory is TL001 (catalog); `model.py/` asks for a walk.
+    if (fs::is_directory(path, ec) && !is_lintable_path(path)) {
+      walk_directory(path, resolver, discovery);
       continue;
     }
     // A named file is checked even when excluded, unless --force-exclude.

@@ -15,9 +15,16 @@ struct DiscoveredFile {
   bool named = false;          // named on the command line
 };
 
+struct UnreadableDirectory {
+  std::string display_path;
+  std::string error;  // e.g. "Permission denied"
+};
+
 struct Discovery {
   std::vector<DiscoveredFile> files;  // sorted by display path, unique
   std::vector<std::string> errors;    // usage errors (missing paths), exit 2
+  // Directories that could not be listed: reported as TL001, so that no file is lost silently.
+  std::vector<UnreadableDirectory> unreadable;
 };
 
 // True for the extensions torchlint lints (.py .pyi and the C++/CUDA ones, .ipynb).

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "linter/parse/walk.h"
 #include "linter/semantic/python_model.h"
 
 namespace torchlint {
@@ -20,7 +21,7 @@ Fix make_fix(std::string message, Applicability applicability, std::vector<Edit>
 }
 
 bool is_module_level(TSNode statement) {
-  for (TSNode node = ts_node_parent(statement); !ts_node_is_null(node); node = ts_node_parent(node)) {
+  for (TSNode node = parent_node(statement); !ts_node_is_null(node); node = parent_node(node)) {
     const char* type = ts_node_type(node);
     if (std::strcmp(type, "function_definition") == 0 || std::strcmp(type, "class_definition") == 0 ||
         std::strcmp(type, "lambda") == 0) {

@@ -49,7 +49,9 @@ std::shared_ptr<const GitignoreStack> GitignoreStack::with_directory(const fs::p
     std::ifstream stream(candidate, std::ios::binary);
     std::ostringstream buffer;
     buffer << stream.rdbuf();
-    auto parsed = std::make_shared<GitignoreFile>(parse_gitignore(buffer.str(), directory));
+    // The base is absolute: ignored() gets absolute paths, and a relative base (a walk of
+    // `.`) would relate to none of them, silently dropping nested .gitignore files.
+    auto parsed = std::make_shared<GitignoreFile>(parse_gitignore(buffer.str(), fs::absolute(directory, ec).lexically_normal()));
     if (!parsed->patterns.empty()) next->files_.push_back(std::move(parsed));
   }
   return next;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <optional>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -87,6 +89,10 @@ class FileWalker {
     }
   }
 
+  // --file-timeout: once `deadline` passes, the walk stops descending (rules still see
+  // matching enter/leave calls) and the caller reports the file as TL001.
+  void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) { deadline_ = deadline; }
+
   void run(TSNode root) {
     const KindId error = kinds_.named("ERROR");
     const KindId comment = kinds_.named("comment");
@@ -104,7 +110,11 @@ class FileWalker {
             checks_[index]->enter(node, context_);
           }
           context_.mutable_ancestors().push_back(node);
-          return true;
+          // The clock is read every 1024 nodes: cheap, and a stuck file still stops soon.
+          if (deadline_ && (++entered_ & 1023U) == 0 && std::chrono::steady_clock::now() > *deadline_) {
+            timed_out_ = true;
+          }
+          return !timed_out_;
         },
         [&](TSNode node) {
           const KindId kind = kinds_.of(node);
@@ -169,6 +179,9 @@ class FileWalker {
     }
   }
 
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+  std::uint32_t entered_ = 0;
+  bool timed_out_ = false;
   Context& context_;
   const RuleSet::Dispatch& dispatch_;
   Language language_;
@@ -194,19 +207,55 @@ Diagnostic meta_diagnostic(std::string_view code, const std::string& path, std::
   return diagnostic;
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::optional<Clock::time_point> deadline_for(const Settings& settings) {
+  if (settings.file_timeout <= 0) return std::nullopt;
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(settings.file_timeout));
+}
+
+bool is_past(const std::optional<Clock::time_point>& deadline) { return deadline && Clock::now() > *deadline; }
+
+std::vector<Diagnostic> timed_out(const SourceFile& file, const Settings& settings, const RuleSet& rules) {
+  if (!rules.enabled("TL001")) return {};
+  std::ostringstream seconds;
+  seconds << settings.file_timeout;
+  return {meta_diagnostic("TL001", file.path(),
+                          "checking took longer than --file-timeout (" + seconds.str() + " s); file skipped")};
+}
+
+std::vector<Diagnostic> lint_tree(const SourceFile& file, const Settings& settings, const RuleSet& rules,
+                                  const TSTree* tree, ProjectExtras* extras,
+                                  std::optional<Clock::time_point> deadline);
+
+}  // namespace
+
 std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& settings, const RuleSet& rules,
                                     ProjectExtras* extras) {
   const Language language = file.language();
+  const auto deadline = deadline_for(settings);
   // C++ is parsed from its macro-recovered text: same length and offsets (cpp_preprocess.h).
   const std::string recovered =
       language == Language::Cpp ? recover_cpp_source(file.text(), settings.attribute_macros) : std::string();
-  Tree tree = parse(language, language == Language::Cpp ? std::string_view(recovered) : file.text());
+  const std::string_view text = language == Language::Cpp ? std::string_view(recovered) : file.text();
+  Tree tree = deadline ? parse_until(language, text, *deadline) : parse(language, text);
+  if (is_past(deadline)) return timed_out(file, settings, rules);
   if (!tree) return {meta_diagnostic("TL001", file.path(), "the parser gave up on this file")};
-  return lint_source(file, settings, rules, tree.get(), extras);
+  return lint_tree(file, settings, rules, tree.get(), extras, deadline);
 }
 
 std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& settings, const RuleSet& rules,
                                     const TSTree* tree, ProjectExtras* extras) {
+  return lint_tree(file, settings, rules, tree, extras, deadline_for(settings));
+}
+
+namespace {
+
+std::vector<Diagnostic> lint_tree(const SourceFile& file, const Settings& settings, const RuleSet& rules,
+                                  const TSTree* tree, ProjectExtras* extras,
+                                  std::optional<Clock::time_point> deadline) {
   const Language language = file.language();
   TSNode root = ts_tree_root_node(tree);
   // One cursor walk records the file's nodes; every later walk steps through the array.
@@ -227,7 +276,9 @@ std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& sett
     context.set_cpp(&*cpp);
   }
   FileWalker walker(context, rules.dispatch(language), language);
+  walker.set_deadline(deadline);
   walker.run(root);
+  if (is_past(deadline)) return timed_out(file, settings, rules);
 
   std::vector<Diagnostic> diagnostics = std::move(context.diagnostics());
   if (rules.enabled("TL002")) {
@@ -250,8 +301,11 @@ std::vector<Diagnostic> lint_source(const SourceFile& file, const Settings& sett
   }
   std::vector<Diagnostic> kept = filter_file_diagnostics(std::move(diagnostics), suppressions, file.path(), settings);
   if (rules.enabled("TL003")) report_unused_suppressions(file, suppressions, rules, settings, kept);
+  if (is_past(deadline)) return timed_out(file, settings, rules);
   return kept;
 }
+
+}  // namespace
 
 bool read_file(const std::filesystem::path& path, std::string& content, std::string& error) {
   std::error_code ec;

@@ -1,6 +1,10 @@
 #include "linter/run/runner.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
 #include <iostream>
 #include <iterator>
@@ -74,6 +78,27 @@ std::vector<Diagnostic> lint_cached(LintCache* cache, const std::string& key, st
 
 }  // namespace
 
+namespace {
+
+// All of standard input; false with `error` set when reading fails (descriptor 0 closed,
+// an I/O error), which std::cin would report as a silent, empty end of file.
+bool read_standard_input(std::string& text, std::string& error) {
+  char buffer[65536];
+  for (;;) {
+    const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (got > 0) {
+      text.append(buffer, static_cast<std::size_t>(got));
+    } else if (got == 0) {
+      return true;
+    } else if (errno != EINTR) {
+      error = std::strerror(errno);
+      return false;
+    }
+  }
+}
+
+}  // namespace
+
 CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
   CheckResult result;
   result.report.project_root = resolver.project_root();
@@ -86,11 +111,11 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
     else disk_paths.push_back(path);
   }
   Discovery discovery = discover_files(disk_paths, resolver, options.force_exclude);
-  if (!discovery.errors.empty()) {
-    std::string message;
-    for (const auto& error : discovery.errors) message += (message.empty() ? "" : "\n") + error;
-    throw UsageError(message);
-  }
+  // A missing path does not stop the others from being checked (nothing is lost); the
+  // caller reports it and exits 2.
+  result.usage_errors = std::move(discovery.errors);
+  for (const auto& error : result.usage_errors) result.report.notifications.push_back(error);
+  if (!result.usage_errors.empty()) result.report.execution_successful = false;
 
   const std::size_t checked_count = discovery.files.size();
   std::vector<std::shared_ptr<const ResolvedSettings>> settings(checked_count);
@@ -117,7 +142,8 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
   };
 
   std::unique_ptr<LintCache> cache;
-  if (!options.no_cache) cache = std::make_unique<LintCache>(cache_directory(options, *root_settings, root));
+  // With --file-timeout, results depend on the clock: not something to keep.
+  if (!options.no_cache && root_settings->settings.file_timeout <= 0) cache = std::make_unique<LintCache>(cache_directory(options, *root_settings, root));
   std::map<const ResolvedSettings*, std::uint64_t> fingerprints;
   if (cache) {
     for (const auto& governing : settings) fingerprints.try_emplace(governing.get(), settings_fingerprint(*governing));
@@ -177,17 +203,25 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
     std::move(found.begin(), found.end(), std::back_inserter(diagnostics));
   }
   result.report.files_checked = checked_count;
+  for (const auto& directory : discovery.unreadable) {
+    if (!resolver.for_path(directory.display_path)->rules.enabled("TL001")) continue;
+    diagnostics.push_back(meta_diagnostic("TL001", directory.display_path, "cannot read directory: " + directory.error));
+  }
 
   if (read_stdin) {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
     const std::string name = options.stdin_filename.value_or("-");
     const auto governing = resolver.for_path(options.stdin_filename ? *options.stdin_filename : std::string("."));
-    std::string text = std::move(buffer).str();
+    std::string text;
+    std::string error;
+    const bool read_ok = read_standard_input(text, error);
     result.report.in_memory_sources[name] = text;
     Language language = language_for_path(name);
     if (language == Language::Unknown) language = Language::Python;
-    if (text.find('\0') != std::string::npos || !is_valid_utf8(text)) {
+    if (!read_ok) {
+      if (governing->rules.enabled("TL001")) {
+        diagnostics.push_back(meta_diagnostic("TL001", name, "cannot read standard input: " + error));
+      }
+    } else if (text.find('\0') != std::string::npos || !is_valid_utf8(text)) {
       diagnostics.push_back(meta_diagnostic("TL001", name, "standard input is not text; not checked"));
     } else if (is_notebook_path(name)) {
       auto found = lint_notebook(name, text, governing->settings, governing->rules);

@@ -28,6 +28,9 @@ struct CheckOptions {
 struct CheckResult {
   RunReport report;
   Level fail_on = Level::Warning;  // from the settings governing the project root
+  // Usage errors of the run (paths that do not exist): the other paths are still checked
+  // and reported, then the run exits 2 naming these.
+  std::vector<std::string> usage_errors;
 };
 
 CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver);

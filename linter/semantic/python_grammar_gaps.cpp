@@ -236,6 +236,14 @@ class GapScanner {
     static constexpr std::string_view kThree[] = {"//=", ">>=", "<<=", "**=", "..."};
     static constexpr std::string_view kTwo[] = {"+=", "-=", "/=", "%=", "@=", "&=", "|=", "^=", "==", "!=",
                                                 "<=", ">=", "//", ">>", "<<", "->", ":="};
+    // Every longer operator has one of these second characters; most operators (`.`, `,`,
+    // `=`) are one character, and this scanner runs over every byte of every file.
+    const char second = pos_ + 1 < src_.size() ? src_[pos_ + 1] : '\0';
+    if (second != '=' && second != '/' && second != '>' && second != '<' && second != '*' && second != '.') {
+      prev_ = {TokenKind::Operator, src_.substr(pos_, 1)};
+      ++pos_;
+      return;
+    }
     for (std::string_view op : kThree) {
       if (src_.substr(pos_, 3) == op) {
         prev_ = {TokenKind::Operator, src_.substr(pos_, 3)};

@@ -7,6 +7,7 @@
 #include "linter/parse/kinds.h"
 #include "linter/parse/parser.h"
 #include "linter/parse/walk.h"
+#include "linter/semantic/python_signature.h"
 
 namespace torchlint {
 namespace {
@@ -131,7 +132,7 @@ void PythonModel::collect(TSNode root) {
           info.definition = node;
           info.name = text(field_child(node, "name"));
           bound_.insert(info.name);
-          TSNode parent = ts_node_parent(node);
+          TSNode parent = parent_node(node);
           if (!ts_node_is_null(parent) && kinds.of(parent) == k.decorated_definition) {
             info.definition = parent;
             const std::uint32_t count = ts_node_named_child_count(parent);
@@ -142,9 +143,9 @@ void PythonModel::collect(TSNode root) {
           }
           info.is_async = ts_node_child_count(node) > 0 && std::strcmp(ts_node_type(ts_node_child(node, 0)), "async") == 0;
           // Directly in a class body: the def's (decorated) definition sits in the class's block.
-          TSNode holder = ts_node_parent(info.definition);
+          TSNode holder = parent_node(info.definition);
           if (!class_stack.empty() && !ts_node_is_null(holder)) {
-            TSNode class_node = ts_node_parent(holder);
+            TSNode class_node = parent_node(holder);
             if (!ts_node_is_null(class_node) && ts_node_eq(class_node, classes_[class_stack.back()].node)) {
               info.cls = &classes_[class_stack.back()];
             }
@@ -227,6 +228,7 @@ void PythonModel::finish_function(FunctionInfo& info) {
     if (is_no_grad_context(expression)) info.no_grad_decorated = true;
     info.decorator_names.push_back(std::move(name));
   }
+  info.parameters = compute_signature_parameters(*this, info);  // after is_staticmethod
 }
 
 std::optional<std::string> PythonModel::qualified_name(TSNode expression) const {

@@ -29,6 +29,18 @@ struct ClassInfo {
   const ClassInfo* parent_class = nullptr;  // class whose body directly holds this one
 };
 
+// A parameter of a `def` as the annotation rules see them (python_signature.h).
+struct ParameterInfo {
+  TSNode node{};        // the whole parameter: `x`, `x=1`, `x: int = 1`, `*args`, `**kw: Any`
+  TSNode name{};        // its identifier
+  TSNode annotation{};  // the `type` node; null when unannotated
+  std::string_view spelled;  // as written without annotation or default: "x", "*args", "**kwargs"
+  bool variadic_positional = false;  // *args
+  bool variadic_keyword = false;     // **kwargs
+  // The first parameter of a def directly in a class body (self / cls), unless @staticmethod.
+  bool is_implicit_receiver = false;
+};
+
 struct FunctionInfo {
   TSNode node{};                        // function_definition
   TSNode definition{};                  // decorated_definition when decorated, else node
@@ -42,6 +54,9 @@ struct FunctionInfo {
   bool is_staticmethod = false;
   bool is_async = false;
   std::unordered_set<std::string_view> tensor_names;  // known tensor names (catalog)
+  // Its parameters, markers (`*`, `/`) left out: computed once here because several rules
+  // read them (signature_parameters() in python_signature.h).
+  std::vector<ParameterInfo> parameters;
 };
 
 class PythonModel {

@@ -6,7 +6,7 @@
 
 namespace torchlint {
 
-std::vector<ParameterInfo> signature_parameters(const PythonModel& model, const FunctionInfo& function) {
+std::vector<ParameterInfo> compute_signature_parameters(const PythonModel& model, const FunctionInfo& function) {
   const PyKinds& k = py_kinds();
   const KindTable& kinds = kind_table(Language::Python);
   std::vector<ParameterInfo> result;

@@ -6,23 +6,17 @@
 #include <string_view>
 #include <vector>
 
+#include "linter/semantic/python_model.h"  // ParameterInfo, FunctionInfo
+
 namespace torchlint {
 
-class PythonModel;
-struct FunctionInfo;
-
-struct ParameterInfo {
-  TSNode node{};        // the whole parameter: `x`, `x=1`, `x: int = 1`, `*args`, `**kw: Any`
-  TSNode name{};        // its identifier
-  TSNode annotation{};  // the `type` node; null when unannotated
-  std::string_view spelled;  // as written without annotation or default: "x", "*args", "**kwargs"
-  bool variadic_positional = false;  // *args
-  bool variadic_keyword = false;     // **kwargs
-  // The first parameter of a def directly in a class body (self / cls), unless @staticmethod.
-  bool is_implicit_receiver = false;
-};
-
-std::vector<ParameterInfo> signature_parameters(const PythonModel& model, const FunctionInfo& function);
+// The def's parameters, computed once by the model (FunctionInfo::parameters).
+inline const std::vector<ParameterInfo>& signature_parameters(const PythonModel& /*model*/,
+                                                              const FunctionInfo& function) {
+  return function.parameters;
+}
+// What the model stores there.
+std::vector<ParameterInfo> compute_signature_parameters(const PythonModel& model, const FunctionInfo& function);
 
 // The return annotation (`type` node) of a def, or a null node.
 TSNode return_annotation(const FunctionInfo& function);

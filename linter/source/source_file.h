@@ -47,6 +47,7 @@ class LineIndex {
   std::string_view text_;
   std::vector<std::uint32_t> starts_;
   std::vector<std::uint32_t> continuations_;  // continuation bytes before each kBlock-byte block
+  bool ascii_ = false;                         // no continuation bytes at all
   std::uint32_t bom_ = 0;
 };
 

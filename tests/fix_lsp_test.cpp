@@ -128,7 +128,9 @@ TEST(LspFixes, SourceFixAllAppliesEverySafeFix) {
   // A quickfix-only request gets no fixAll; a request for kinds we lack gets nothing.
   session.send({{"jsonrpc", "2.0"}, {"id", 3}, {"method", "textDocument/codeAction"},
                 {"params", doc.action_params(4, json::array({"quickfix"}))}});
-  for (const json& action : session.response(3)["result"]) EXPECT_EQ(action["kind"], "quickfix");
+  // Held in a local: a range-for over `response(3)["result"]` would outlive the temporary.
+  const json quickfixes = session.response(3)["result"];
+  for (const json& action : quickfixes) EXPECT_EQ(action["kind"], "quickfix");
   session.send({{"jsonrpc", "2.0"}, {"id", 4}, {"method", "textDocument/codeAction"},
                 {"params", doc.action_params(4, json::array({"refactor"}))}});
   EXPECT_TRUE(session.response(4)["result"].empty());

@@ -1,5 +1,6 @@
 // libFuzzer target: the whole per-file pipeline on one input — parse, semantic model,
-// every rule (preview and opt-in rules included), suppressions, then every output format.
+// every rule (preview and opt-in rules included), suppressions, every output format, and
+// every fix.
 // Built twice, as fuzz_python and fuzz_cpp (TORCHLINT_FUZZ_LANGUAGE picks the language).
 //
 // Besides crashes, sanitizer reports and hangs, it checks what every output relies on:
@@ -14,6 +15,7 @@
 
 #include "linter/config/settings.h"
 #include "linter/output/emitter.h"
+#include "linter/run/fixer.h"
 #include "linter/run/lint_file.h"
 #include "linter/run/rule_set.h"
 
@@ -86,5 +88,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   report.color = true;
   std::ostringstream colored;
   emit_full(report, colored);
+
+  // Every fix, unsafe ones included: the fixed text must stay text, and a Python input
+  // that parsed must still parse (the fixer drops a round that breaks it).
+  const FixOutcome fixed = fix_text(kPath, report.in_memory_sources[kPath], kLanguage, fuzz_settings(), rules, true);
+  require(is_valid_utf8(fixed.text));
+  if (kLanguage == Language::Python && !fixed.syntax_error) {
+    require(!syntax_state(fixed.text, kLanguage, fuzz_settings()).python_error);
+  }
   return 0;
 }

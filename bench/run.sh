@@ -54,7 +54,13 @@ runs=10; [ "$quick" = 1 ] && runs=3
 out="$here/out"
 mkdir -p "$out"
 cache="$out/cache"
-hf() { hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$out/$1.json" "${@:2}" >/dev/null; }
+# hf NAME [--runs N] HYPERFINE_ARGS...: median of $runs runs (or N) after one warm-up.
+hf() {
+  local name="$1" n="$runs"
+  shift
+  if [ "${1:-}" = "--runs" ]; then n="$2"; shift 2; fi
+  hyperfine --style basic --warmup 1 --runs "$n" --export-json "$out/$name.json" "$@" >/dev/null
+}
 check="$tl check --exit-zero -q --select ALL"
 
 hf torch_cold_j1 "$check -j 1 --no-cache $corpus/torch"

@@ -438,3 +438,6 @@ void install_clang_engine() {
 }
 
 }  // namespace torchlint
+
+// The plugin's entry point (linter/run/type_aware.cpp loads it with dlopen).
+extern "C" __attribute__((visibility("default"))) void torchlint_clang_install() { torchlint::install_clang_engine(); }

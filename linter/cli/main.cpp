@@ -7,9 +7,6 @@
 #include "linter/cli/commands.h"
 #include "linter/cli/guidelines_command.h"
 #include "linter/lsp/server.h"
-#ifdef TORCHLINT_WITH_CLANG
-#include "linter/clang/engine.h"
-#endif
 
 namespace {
 
@@ -73,9 +70,6 @@ void add_check_options(CLI::App& check, CheckCommand& command, std::vector<std::
 }
 
 int run(int argc, char** argv) {
-#ifdef TORCHLINT_WITH_CLANG
-  install_clang_engine();
-#endif
   CLI::App app{"torchlint: a fast linter for PyTorch coding guidelines (Python and LibTorch C++)", "torchlint"};
   app.set_version_flag("-V,--version", std::string("torchlint ") + TORCHLINT_VERSION);
   app.require_subcommand(1);

@@ -1,7 +1,7 @@
 #pragma once
 // The seam between the runner and the optional type-aware C++ engine (linter/clang/, built
-// with TORCHLINT_WITH_CLANG). The core knows only this table of functions; the CLI installs
-// the Clang engine when it was built. When a file's settings name a compilation database
+// with TORCHLINT_WITH_CLANG). The core knows only this table of functions; the Clang engine
+// is a plugin (torchlint-clang.so) loaded the first time a file asks for it. When a file's settings name a compilation database
 // (`compile-commands` / `--compile-commands`), C++ files listed there are linted by the
 // engine; every other file, and every file of a build without Clang, by the tree-sitter rules.
 #include <filesystem>
@@ -27,7 +27,7 @@ struct TypeAwareEngine {
   void (*end_run)(std::ostream& notes) = nullptr;
 };
 
-// Installs the engine (linter/clang/engine.cpp; the CLI calls it once at start-up).
+// Installs the engine (the plugin's entry point calls it when loaded).
 void install_type_aware_engine(const TypeAwareEngine& engine);
 
 // The codes whose C++ triggers the type-aware engine decides (catalog "Type-aware C++ mode").

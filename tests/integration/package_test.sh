@@ -21,6 +21,10 @@ grep -Eq '^[^/]+/share/doc/torchlint/integrations.md$' "$work/tgz.list" || fail 
 mkdir -p "$work/unpacked"
 tar -xzf "$archive" -C "$work/unpacked"
 "$work"/unpacked/*/bin/torchlint --version | grep -q torchlint || fail "the packaged binary does not run"
+# The Clang engine plugin, where it was built, goes where the installed binary looks for it.
+if [ -f "$build/torchlint-clang.so" ]; then
+  grep -Eq '^[^/]+/lib/torchlint/torchlint-clang.so$' "$work/tgz.list" || fail "no lib/torchlint/torchlint-clang.so"
+fi
 
 if command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null; then
   cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/deb" >"$work/cpack-deb.log" 2>&1 ||

@@ -16,6 +16,10 @@ if [ "${1:-}" = "--fuzz-seconds" ]; then
   shift 2
 fi
 "$root/scripts/install-deps.sh"
+# ccache hashes absolute paths (and, with -g, the build directory) unless told otherwise:
+# with these a fresh clone elsewhere (CI) reuses what this machine compiled before. The
+# cost: debug info of a reused object names the directory it was first compiled in.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 cd "$root"
 cmake --preset asan -DTORCHLINT_FUZZ=ON -DTORCHLINT_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
 cmake --build --preset asan -j "$(nproc)"

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "TLCACHE3";
+constexpr std::string_view kMagic = "TLCACHE4";
 
 std::uint64_t fnv1a(std::string_view data, std::uint64_t hash = 1469598103934665603ULL) {
   for (unsigned char c : data) {
@@ -65,9 +65,15 @@ class Reader {
   bool u64(std::uint64_t& value) { return raw(&value, sizeof value); }
   bool u32(std::uint32_t& value) { return raw(&value, sizeof value); }
   bool str(std::string& text) {
+    std::string_view view;
+    if (!str_view(view)) return false;
+    text.assign(view);
+    return true;
+  }
+  bool str_view(std::string_view& text) {
     std::uint32_t size = 0;
     if (!u32(size) || size > data_.size() - offset_) return false;
-    text.assign(data_.substr(offset_, size));
+    text = data_.substr(offset_, size);
     offset_ += size;
     return true;
   }
@@ -259,33 +265,54 @@ std::uint64_t settings_fingerprint(const ResolvedSettings& resolved) {
   return fnv1a(key.str());
 }
 
+namespace {
+
+std::string encode_payload(const CachedFile& entry) {
+  Writer w;
+  w.u32(static_cast<std::uint32_t>(entry.diagnostics.size()));
+  for (const auto& diagnostic : entry.diagnostics) write_diagnostic(w, diagnostic);
+  write_extras(w, entry.extras);
+  return w.data();
+}
+
+bool decode_payload(std::string_view payload, CachedFile& entry) {
+  Reader reader(payload);
+  std::uint32_t diagnostics = 0;
+  if (!reader.u32(diagnostics) || diagnostics > payload.size()) return false;
+  entry.diagnostics.reserve(diagnostics);
+  for (std::uint32_t d = 0; d < diagnostics; ++d) {
+    Diagnostic diagnostic;
+    if (!read_diagnostic(reader, diagnostic)) return false;
+    entry.diagnostics.push_back(std::move(diagnostic));
+  }
+  return read_extras(reader, entry.extras) && reader.done();
+}
+
+}  // namespace
+
 LintCache::LintCache(fs::path directory) : file_(std::move(directory) / TORCHLINT_VERSION / "cache.bin") {
   std::ifstream stream(file_, std::ios::binary);
   if (!stream) return;
-  std::ostringstream buffer;
-  buffer << stream.rdbuf();
-  const std::string data = std::move(buffer).str();
+  std::string data;
+  std::error_code ec;
+  data.resize(static_cast<std::size_t>(fs::file_size(file_, ec)));
+  if (ec || !stream.read(data.data(), static_cast<std::streamsize>(data.size()))) return;
   if (!std::string_view(data).starts_with(kMagic)) return;
   Reader reader(std::string_view(data).substr(kMagic.size()));
-  std::map<std::string, CachedFile> entries;
+  std::map<std::string, Entry> entries;
   std::uint32_t count = 0;
   if (!reader.u32(count)) return;
   for (std::uint32_t i = 0; i < count; ++i) {
     std::string key;
-    CachedFile entry;
+    Entry entry;
     std::uint64_t mtime = 0;
-    std::uint32_t diagnostics = 0;
+    std::string_view payload;
     if (!reader.str(key) || !reader.u64(mtime) || !reader.u64(entry.stamp.size) || !reader.u64(entry.settings) ||
-        !reader.u32(diagnostics)) {
+        !reader.str_view(payload)) {
       return;
     }
     entry.stamp.mtime_ns = static_cast<std::int64_t>(mtime);
-    for (std::uint32_t d = 0; d < diagnostics; ++d) {
-      Diagnostic diagnostic;
-      if (!read_diagnostic(reader, diagnostic)) return;
-      entry.diagnostics.push_back(std::move(diagnostic));
-    }
-    if (!read_extras(reader, entry.extras)) return;
+    entry.payload.assign(payload);
     entries.emplace(std::move(key), std::move(entry));
   }
   if (reader.done()) entries_ = std::move(entries);
@@ -293,15 +320,25 @@ LintCache::LintCache(fs::path directory) : file_(std::move(directory) / TORCHLIN
 
 std::optional<CachedFile> LintCache::lookup(const std::string& key, const FileStamp& stamp,
                                             std::uint64_t settings) const {
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.stamp != stamp || it->second.settings != settings) return std::nullopt;
-  return it->second;
+  std::string payload;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.stamp != stamp || it->second.settings != settings) return std::nullopt;
+    payload = it->second.payload;
+  }
+  // Decoded outside the lock; a damaged entry is a miss (the file is linted again).
+  CachedFile entry;
+  entry.stamp = stamp;
+  entry.settings = settings;
+  if (!decode_payload(payload, entry)) return std::nullopt;
+  return entry;
 }
 
 void LintCache::store(const std::string& key, CachedFile entry) {
+  Entry encoded{entry.stamp, entry.settings, encode_payload(entry)};
   std::lock_guard lock(mutex_);
-  entries_[key] = std::move(entry);
+  entries_[key] = std::move(encoded);
   dirty_ = true;
 }
 
@@ -315,9 +352,7 @@ void LintCache::save() const {
     w.u64(static_cast<std::uint64_t>(entry.stamp.mtime_ns));
     w.u64(entry.stamp.size);
     w.u64(entry.settings);
-    w.u32(static_cast<std::uint32_t>(entry.diagnostics.size()));
-    for (const auto& diagnostic : entry.diagnostics) write_diagnostic(w, diagnostic);
-    write_extras(w, entry.extras);
+    w.str(entry.payload);
   }
   std::error_code ec;
   fs::create_directories(file_.parent_path(), ec);

@@ -2,7 +2,9 @@
 // The lint cache (like Ruff's): per file, the diagnostics and TL9 facts of its last
 // check, reused while the file's mtime and size, the settings that govern it, and the
 // torchlint binary are unchanged. One file per project root, written atomically
-// (temp file + rename), so concurrent runs never see a torn cache.
+// (temp file + rename), so concurrent runs never see a torn cache. Entries stay encoded
+// in memory: a hit is decoded by the worker that asks for it (in parallel), and an entry
+// that was not touched is written back as it was read.
 #include <sys/types.h>
 
 #include <cstdint>
@@ -51,9 +53,14 @@ class LintCache {
   void save() const;
 
  private:
+  struct Entry {
+    FileStamp stamp;
+    std::uint64_t settings = 0;
+    std::string payload;  // the encoded diagnostics and TL9 facts
+  };
   std::filesystem::path file_;
   mutable std::mutex mutex_;
-  std::map<std::string, CachedFile> entries_;
+  std::map<std::string, Entry> entries_;
   bool dirty_ = false;
 };
 

@@ -185,12 +185,22 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
       }, extras);
     }
     for (auto& diagnostic : per_file[i]) diagnostic.path = file.display_path;
+    // Sorted here, in parallel: the files are in path order, so the lists join sorted.
+    std::stable_sort(per_file[i].begin(), per_file[i].end(), diagnostic_less);
   });
   if (cache) cache->save();
   end_type_aware_run(std::cerr);
 
   auto& diagnostics = result.report.diagnostics;
-  for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(diagnostics));
+  std::size_t total = 0;
+  for (const auto& list : per_file) total += list.size();
+  diagnostics.reserve(total);
+  for (auto& list : per_file) {
+    std::move(list.begin(), list.end(), std::back_inserter(diagnostics));
+    std::vector<Diagnostic>().swap(list);  // freed as we go: the peak holds one copy
+  }
+  // Everything after this point (project rules, unreadable directories, stdin) is merged in.
+  const std::size_t joined = diagnostics.size();
   if (project_rules) {
     std::vector<const TestFunction*> tests;
     for (const auto& file : checked_facts) {
@@ -233,7 +243,14 @@ CheckResult run_check(const CheckOptions& options, ConfigResolver& resolver) {
     }
     ++result.report.files_checked;
   }
-  std::stable_sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
+  // Same order as one stable sort of everything, in linear time for the joined lists (a
+  // sort of the 400,000 findings of a large tree was a tenth of its run).
+  const auto middle = diagnostics.begin() + static_cast<std::ptrdiff_t>(joined);
+  if (!std::is_sorted(diagnostics.begin(), middle, diagnostic_less)) {
+    std::stable_sort(diagnostics.begin(), middle, diagnostic_less);
+  }
+  std::stable_sort(middle, diagnostics.end(), diagnostic_less);
+  std::inplace_merge(diagnostics.begin(), middle, diagnostics.end(), diagnostic_less);
   return result;
 }
 

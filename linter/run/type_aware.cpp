@@ -1,7 +1,6 @@
 #include "linter/run/type_aware.h"
 
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -33,6 +32,7 @@ std::vector<std::filesystem::path> plugin_candidates() {
 bool load_engine() {
   static std::once_flag once;
   std::call_once(once, [] {
+    if (installed().lint != nullptr) return;  // installed directly (not as a plugin)
     for (const auto& candidate : plugin_candidates()) {
       std::error_code ec;
       if (!std::filesystem::exists(candidate, ec)) continue;
@@ -69,7 +69,8 @@ std::optional<std::vector<Diagnostic>> lint_type_aware(const std::filesystem::pa
                                                        const RuleSet& rules) {
   if (!settings.compile_commands || settings.compile_commands->empty()) return std::nullopt;
   if (language_for_path(path.string()) != Language::Cpp) return std::nullopt;
-  if (installed().lint == nullptr && !load_engine()) {
+  // Through call_once every time: it orders this read after the plugin installed itself.
+  if (!load_engine()) {
     asked_without_engine = true;
     return std::nullopt;
   }

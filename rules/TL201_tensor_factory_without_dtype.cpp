@@ -241,23 +241,6 @@ bool in_torch_namespace(std::string_view qualified) {
   return qualified.starts_with("torch::") || qualified.starts_with("at::") || qualified.starts_with("c10::");
 }
 
-// `torch::kFloat32`, `at::kHalf`, `c10::ScalarType::BFloat16`, `torch::Dtype::Float`.
-bool is_cpp_dtype_constant(std::string_view qualified) {
-  static constexpr std::string_view kDtypes[] = {
-      "kByte",    "kChar",    "kShort",    "kInt",          "kLong",        "kHalf",        "kFloat",
-      "kDouble",  "kBool",    "kBFloat16", "kComplexHalf",  "kComplexFloat", "kComplexDouble", "kQInt8",
-      "kQUInt8",  "kQInt32",  "kQUInt4x2", "kQUInt2x4",     "kUInt8",       "kInt8",        "kInt16",
-      "kInt32",   "kInt64",   "kUInt16",   "kUInt32",       "kUInt64",      "kFloat16",     "kFloat32",
-      "kFloat64", "kComplex32", "kComplex64", "kComplex128", "kFloat8_e5m2", "kFloat8_e4m3fn",
-      "kFloat8_e5m2fnuz", "kFloat8_e4m3fnuz"};
-  if (!in_torch_namespace(qualified)) return false;
-  if (qualified.find("::ScalarType::") != std::string_view::npos || qualified.find("::Dtype::") != std::string_view::npos) {
-    return true;
-  }
-  const std::string_view name = last_name(qualified);
-  return std::find(std::begin(kDtypes), std::end(kDtypes), name) != std::end(kDtypes);
-}
-
 // `torch::kCUDA`, `at::kCPU`, `c10::DeviceType::CUDA`, ...
 bool is_cpp_device_constant(std::string_view qualified) {
   static constexpr std::string_view kDevices[] = {"kCPU", "kCUDA", "kMPS",   "kXPU",  "kHIP",  "kMeta", "kVulkan",

@@ -203,8 +203,9 @@ bool is_device_type(std::string_view qualified) {
   return qualified == "torch::Device" || qualified == "at::Device" || qualified == "c10::Device";
 }
 
-// Is `holder` (the argument list / braces a string sits in) a device construction or `.to(...)`?
-bool places_a_device(TSNode holder, const Context& context) {
+// Is the argument list / braces a string sits in (the innermost ancestor) a device
+// construction or `.to(...)`?
+bool places_a_device(const Context& context) {
   const CppKinds& k = cpp_kinds();
   const CppModel& model = *context.cpp();
   const auto& ancestors = context.ancestors();
@@ -237,7 +238,7 @@ void check_cpp_string(TSNode literal, Context& context) {
   if (!text.starts_with("\"cuda")) return;
   TSNode holder = context.parent();
   if (context.kind(holder) != k.argument_list && context.kind(holder) != k.initializer_list) return;
-  if (!places_a_device(holder, context)) return;
+  if (!places_a_device(context)) return;
   if (is_exempt_cpp_context(literal, context)) return;
   context.report(literal, "hard-coded device " + std::string(text) +
                               "; pick the device at run time (e.g. `torch::cuda::is_available() ? torch::kCUDA "

@@ -10,6 +10,7 @@
 #include "linter/run/fix_helpers.h"
 #include "linter/run/glob.h"
 #include "linter/run/rule.h"
+#include "linter/run/suppressions.h"
 #include "linter/run/unused_suppressions.h"
 
 namespace torchlint {
@@ -27,34 +28,8 @@ std::string upper(std::string_view text) {
   return result;
 }
 
-bool is_code_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
-struct Token {
-  std::size_t start, end;  // within the comment
-};
-
-// Code tokens after "noqa" as the suppression parser reads them: `: A, B C`.
-std::vector<Token> noqa_tokens(std::string_view comment, std::size_t after) {
-  std::vector<Token> tokens;
-  std::size_t i = after;
-  while (i < comment.size() && comment[i] == ' ') ++i;
-  if (i >= comment.size() || comment[i] != ':') return tokens;
-  ++i;
-  for (;;) {
-    while (i < comment.size() && (comment[i] == ' ' || comment[i] == ',' || comment[i] == '\t')) ++i;
-    std::size_t word = i;
-    while (word < comment.size() && is_code_char(comment[word])) ++word;
-    if (word == i) break;
-    const std::string_view token = comment.substr(i, word - i);
-    const bool looks_like_code = std::isalpha(static_cast<unsigned char>(token[0])) &&
-                                 std::any_of(token.begin(), token.end(),
-                                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (!looks_like_code) break;
-    tokens.push_back({i, word});
-    i = word;
-  }
-  return tokens;
-}
+// A listed code's byte span within the comment (noqa lists come from noqa_code_spans).
+using Token = CodeSpan;
 
 // Comma-separated entries inside `NOLINT(...)` (clang-tidy check names included), trimmed.
 std::vector<Token> paren_tokens(std::string_view comment, std::size_t open, std::size_t close) {
@@ -126,7 +101,7 @@ std::optional<Edit> removal_edit(std::string_view text, std::uint32_t start, std
   };
 
   if (const auto file_level = lowered.find("torchlint: noqa"); file_level != std::string::npos) {
-    const auto tokens = noqa_tokens(comment, file_level + 15);
+    const auto tokens = noqa_code_spans(comment, file_level + 15);
     if (!tokens.empty() && !remove_all) {
       if (auto edit = rewrite(tokens)) return edit;
     }
@@ -135,7 +110,7 @@ std::optional<Edit> removal_edit(std::string_view text, std::uint32_t start, std
   if (language == Language::Python) {
     const auto pos = lowered.find("noqa");
     if (pos == std::string::npos) return std::nullopt;
-    const auto tokens = noqa_tokens(comment, pos + 4);
+    const auto tokens = noqa_code_spans(comment, pos + 4);
     if (tokens.empty()) return std::nullopt;
     if (auto edit = rewrite(tokens)) return edit;
     return directive_edit(pos, tokens.back().end);

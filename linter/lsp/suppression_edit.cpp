@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "linter/run/suppressions.h"
+
 namespace torchlint::lsp {
 namespace {
 
@@ -62,27 +64,13 @@ Found python_noqa(std::string_view comment, std::uint32_t comment_start, std::st
   if (text.find("torchlint: noqa") != std::string::npos) return {Existing::CoversAll};  // file-level; leave it be
   const std::size_t pos = text.find("noqa");
   if (pos == std::string::npos) return {};
-  std::size_t i = pos + 4;
-  while (i < comment.size() && comment[i] == ' ') ++i;
-  if (i >= comment.size() || comment[i] != ':') return {Existing::CoversAll};  // bare noqa
-  ++i;
-  std::size_t last_code_end = 0;
-  for (std::size_t at = i; at < comment.size();) {
-    while (at < comment.size() && (comment[at] == ' ' || comment[at] == ',' || comment[at] == '\t')) ++at;
-    std::size_t word = at;
-    while (word < comment.size() && is_code_char(comment[word])) ++word;
-    if (word == at) break;
-    const std::string_view token = comment.substr(at, word - at);
-    const bool looks_like_code = std::isalpha(static_cast<unsigned char>(token[0])) &&
-                                 std::any_of(token.begin(), token.end(),
-                                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (!looks_like_code) break;
-    if (same_code(token, code)) return {Existing::CoversAll};
-    last_code_end = word;
-    at = word;
+  const std::vector<CodeSpan> codes = noqa_code_spans(comment, pos + 4);
+  // Bare, or "# noqa:" with no codes: covers every code.
+  if (codes.empty()) return {Existing::CoversAll};
+  for (const CodeSpan& span : codes) {
+    if (same_code(comment.substr(span.start, span.end - span.start), code)) return {Existing::CoversAll};
   }
-  if (last_code_end == 0) return {Existing::CoversAll};  // "# noqa:" with no codes acts as bare
-  return {Existing::Extend, comment_start + static_cast<std::uint32_t>(last_code_end)};
+  return {Existing::Extend, comment_start + static_cast<std::uint32_t>(codes.back().end)};
 }
 
 // `NOLINT[(codes)]` for this line in a C++ comment (not NEXTLINE/BEGIN/END, which are other lines').

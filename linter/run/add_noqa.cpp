@@ -9,6 +9,7 @@
 #include "linter/parse/parser.h"
 #include "linter/run/fix_helpers.h"
 #include "linter/run/rule.h"
+#include "linter/run/suppressions.h"
 #include "linter/semantic/cpp_preprocess.h"
 
 namespace torchlint {
@@ -59,8 +60,6 @@ std::string lower(std::string_view text) {
   return result;
 }
 
-bool is_code_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
 std::string join(const std::set<std::string>& codes) {
   std::string out;
   for (const auto& code : codes) out += (out.empty() ? "" : ", ") + code;
@@ -80,26 +79,9 @@ struct Existing {
 // A line holding a file-level directive can take no other comment (its text would belong to the
 // directive), so a finding there (TL003 about that very directive) extends its list.
 Existing noqa_list(std::string_view comment, std::uint32_t start, std::size_t pos) {
-  std::size_t i = pos + 4;
-  while (i < comment.size() && comment[i] == ' ') ++i;
-  if (i >= comment.size() || comment[i] != ':') return {true, true};
-  ++i;
-  std::size_t last_end = 0;
-  for (;;) {
-    while (i < comment.size() && (comment[i] == ' ' || comment[i] == ',' || comment[i] == '\t')) ++i;
-    std::size_t word = i;
-    while (word < comment.size() && is_code_char(comment[word])) ++word;
-    if (word == i) break;
-    const std::string_view token = comment.substr(i, word - i);
-    const bool looks_like_code = std::isalpha(static_cast<unsigned char>(token[0])) &&
-                                 std::any_of(token.begin(), token.end(),
-                                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (!looks_like_code) break;
-    last_end = word;
-    i = word;
-  }
-  if (last_end == 0) return {true, true};  // `# noqa:` with no codes acts as a bare noqa
-  return {true, false, start + static_cast<std::uint32_t>(last_end)};
+  const std::vector<CodeSpan> codes = noqa_code_spans(comment, pos + 4);
+  if (codes.empty()) return {true, true};  // bare, or `# noqa:` with no codes: covers all
+  return {true, false, start + static_cast<std::uint32_t>(codes.back().end)};
 }
 
 Existing python_directive(std::string_view comment, std::uint32_t start) {

@@ -16,7 +16,7 @@ std::string lower(std::string_view text) {
 
 bool is_code_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
-// Codes after "noqa": ": A, B" -> {A, B}; nothing -> all. `matched_codes` false means bare.
+// Codes after "noqa": ": A, B" -> {A, B}; nothing, or "noqa:" with no code (Ruff warns) -> all.
 struct CodeList {
   bool all = true;
   std::vector<std::string> codes;
@@ -24,26 +24,10 @@ struct CodeList {
 
 CodeList codes_after_colon(std::string_view rest) {
   CodeList result;
-  std::size_t i = 0;
-  while (i < rest.size() && rest[i] == ' ') ++i;
-  if (i >= rest.size() || rest[i] != ':') return result;
-  ++i;
-  // Ruff: codes are separated by commas and/or whitespace; the list ends at the first non-code word.
-  std::size_t end = i;
-  while (end < rest.size()) {
-    while (end < rest.size() && (rest[end] == ' ' || rest[end] == ',' || rest[end] == '\t')) ++end;
-    std::size_t word = end;
-    while (word < rest.size() && is_code_char(rest[word])) ++word;
-    if (word == end) break;
-    const std::string_view token = rest.substr(end, word - end);
-    const bool looks_like_code = std::isalpha(static_cast<unsigned char>(token[0])) &&
-                                 std::any_of(token.begin(), token.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (!looks_like_code) break;
-    result.codes.emplace_back(token);
-    end = word;
+  for (const CodeSpan& span : noqa_code_spans(rest, 0)) {
+    result.codes.emplace_back(rest.substr(span.start, span.end - span.start));
   }
-  result.all = false;  // "noqa:" with codes (possibly none of ours) is not a blanket noqa
-  if (result.codes.empty()) result.all = true;  // "# noqa:" with nothing after acts as bare noqa (Ruff warns)
+  result.all = result.codes.empty();
   return result;
 }
 
@@ -73,6 +57,28 @@ CodeList codes_in_parens(std::string_view rest) {
 }
 
 }  // namespace
+
+std::vector<CodeSpan> noqa_code_spans(std::string_view text, std::size_t after) {
+  std::vector<CodeSpan> spans;
+  std::size_t i = after;
+  while (i < text.size() && text[i] == ' ') ++i;
+  if (i >= text.size() || text[i] != ':') return spans;
+  ++i;
+  for (;;) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == ',' || text[i] == '\t')) ++i;
+    std::size_t word = i;
+    while (word < text.size() && is_code_char(text[word])) ++word;
+    if (word == i) break;
+    const std::string_view token = text.substr(i, word - i);
+    const bool looks_like_code = std::isalpha(static_cast<unsigned char>(token[0])) &&
+                                 std::any_of(token.begin(), token.end(),
+                                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    if (!looks_like_code) break;
+    spans.push_back({i, word});
+    i = word;
+  }
+  return spans;
+}
 
 std::vector<std::string> parse_code_list(std::string_view text) {
   std::vector<std::string> codes;

@@ -51,4 +51,16 @@ class SuppressionSet {
 // Parses a comma/space separated code list ("TL501, TL201"): TL codes only.
 std::vector<std::string> parse_code_list(std::string_view text);
 
+// A code written after "noqa": its byte span within the text passed in.
+struct CodeSpan {
+  std::size_t start = 0;
+  std::size_t end = 0;
+};
+
+// The codes of a `: A, B C` list starting at `after` (just past "noqa"), read as Ruff
+// reads them: separated by commas and/or whitespace, ending at the first word that is not
+// a code. Empty when there is no colon or no code: such a noqa covers every code. The
+// suppression parser, TL003, --add-noqa and the LSP's quick fix all read lists with it.
+std::vector<CodeSpan> noqa_code_spans(std::string_view text, std::size_t after);
+
 }  // namespace torchlint

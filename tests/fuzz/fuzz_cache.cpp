@@ -3,8 +3,6 @@
 // and a damaged file is ignored. Seeds are real cache files (scripts/fuzz.sh makes one).
 // Also checks that save() after load() is stable: what one load-and-save writes, the next
 // load-and-save writes again byte for byte.
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -12,28 +10,20 @@
 #include <string>
 
 #include "linter/run/cache.h"
+#include "tests/fuzz/work_directory.h"
 
 namespace {
 
 using namespace torchlint;
 namespace fs = std::filesystem;
 
-struct WorkDirectory {
-  fs::path path;
-  WorkDirectory() {
-    const fs::path base = fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-    path = base / ("torchlint-fuzz-cache-" + std::to_string(getpid()));
-    fs::create_directories(path / TORCHLINT_VERSION);
-  }
-  ~WorkDirectory() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+const fs::path& work_directory() { return fuzz::work_directory("cache"); }
 
-const fs::path& work_directory() {
-  static const WorkDirectory directory;
-  return directory.path;
+// LintCache keeps its file in a version directory below the directory it is given.
+fs::path cache_file() {
+  const fs::path file = work_directory() / TORCHLINT_VERSION / "cache.bin";
+  fs::create_directories(file.parent_path());
+  return file;
 }
 
 std::string read_all(const fs::path& file) {
@@ -57,7 +47,7 @@ std::string load_and_save(const fs::path& file) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const fs::path file = work_directory() / TORCHLINT_VERSION / "cache.bin";
+  static const fs::path file = cache_file();
   {
     std::ofstream stream(file, std::ios::binary | std::ios::trunc);
     stream.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

@@ -4,8 +4,6 @@
 // expected answer to bad input; any other exception, crash or sanitizer report is a bug.
 // Settings that load are then used: rule selection, excludes and per-file-ignores globs
 // (user-written patterns, so exponential matching would show up as a timeout).
-#include <unistd.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -14,30 +12,12 @@
 #include "linter/config/config_loader.h"
 #include "linter/run/file_walker.h"
 #include "linter/run/lint_file.h"
+#include "tests/fuzz/work_directory.h"
 
 namespace {
 
 using namespace torchlint;
 namespace fs = std::filesystem;
-
-// A private directory for the input file, removed when the fuzzer exits.
-struct WorkDirectory {
-  fs::path path;
-  WorkDirectory() {
-    const fs::path base = fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-    path = base / ("torchlint-fuzz-config-" + std::to_string(getpid()));
-    fs::create_directories(path);
-  }
-  ~WorkDirectory() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-const fs::path& work_directory() {
-  static const WorkDirectory directory;
-  return directory.path;
-}
 
 void use_settings(const Settings& settings) {
   const ResolvedSettings resolved(settings);
@@ -54,7 +34,7 @@ void use_settings(const Settings& settings) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static constexpr const char* kNames[] = {"pyproject.toml", "torchlint.toml", ".torchlint.toml"};
   const char* name = kNames[size == 0 ? 0 : data[0] % 3];
-  const fs::path file = work_directory() / name;
+  const fs::path file = fuzz::work_directory("config") / name;
   {
     std::ofstream stream(file, std::ios::binary | std::ios::trunc);
     stream.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang-14, ASan+UBSan) and runs each for a given time.
 #
-#   scripts/fuzz.sh [--time SECONDS] [--build-dir DIR] [--no-build] [--replay] [TARGET...]
+#   scripts/fuzz.sh [--time SECONDS] [--build-dir DIR] [--no-build] [--fresh] [--replay] [TARGET...]
 #
 # TARGETs: python, cpp, config, cache (default: all four). Seeds come from fixtures/ (copied
-# fresh each run); the growing corpus and crash artifacts live under DIR/fuzz/. With
+# fresh each run); the growing corpus and crash artifacts live under DIR/fuzz/. --fresh
+# starts from the seeds alone in a scratch corpus (what ctest does: libFuzzer runs every
+# corpus input before its time limit starts, so a grown corpus would stretch a short run
+# to minutes). With
 # --replay, the saved crash inputs in tests/fuzz/regressions/TARGET/ are run once each
 # instead (what ctest's fuzz_*_regressions tests do). Exit status: non-zero on a crash.
 set -euo pipefail
@@ -13,6 +16,7 @@ seconds=60
 build_dir="$root/build-fuzz"
 build=1
 replay=0
+fresh=0
 targets=()
 while (($#)); do
   case "$1" in
@@ -20,7 +24,8 @@ while (($#)); do
     --build-dir) build_dir="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --replay) replay=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --fresh) fresh=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     python|cpp|config|cache) targets+=("$1"); shift ;;
     *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -80,13 +85,18 @@ for target in "${targets[@]}"; do
   fi
   work="$build_dir/fuzz"
   make_seeds "$target" "$work/seeds/$target"
-  mkdir -p "$work/corpus/$target" "$work/artifacts/$target"
+  corpus="$work/corpus/$target"
+  if ((fresh)); then
+    corpus="$work/corpus/$target.fresh"
+    rm -rf "$corpus"
+  fi
+  mkdir -p "$corpus" "$work/artifacts/$target"
   dict=()
   [ -f "$root/tests/fuzz/$target.dict" ] && dict=("-dict=$root/tests/fuzz/$target.dict")
   echo "fuzz_$target: fuzzing for ${seconds}s"
   if ! "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
       -print_final_stats=1 -artifact_prefix="$work/artifacts/$target/" "${dict[@]}" \
-      "$work/corpus/$target" "$work/seeds/$target"; then
+      "$corpus" "$work/seeds/$target"; then
     echo "fuzz_$target: FAILED; the input is in $work/artifacts/$target/." \
          "Fix the bug and copy the input to tests/fuzz/regressions/$target/." >&2
     status=1

@@ -16,12 +16,6 @@
 namespace torchlint {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
-}
-
 std::string upper(std::string_view text) {
   std::string result(text);
   for (char& c : result) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -73,7 +67,7 @@ Edit remove_comment(std::string_view text, std::uint32_t start, std::uint32_t en
 std::optional<Edit> removal_edit(std::string_view text, std::uint32_t start, std::uint32_t end, Language language,
                                  const std::vector<std::string>& remove, bool remove_all) {
   const std::string_view comment = text.substr(start, end - start);
-  const std::string lowered = lower(comment);
+  const std::string lowered = ascii_lower(comment);
   auto rewrite = [&](const std::vector<Token>& tokens) -> std::optional<Edit> {
     std::vector<std::string> keep;
     for (const Token& token : tokens) {
@@ -180,7 +174,7 @@ void report_unused_suppressions(const SourceFile& file, const SuppressionSet& su
     std::uint32_t comment_end = entry.comment_end;
     while (comment_end > entry.comment_start && text[comment_end - 1] == '\r') --comment_end;
     const std::string_view comment = text.substr(entry.comment_start, comment_end - entry.comment_start);
-    const bool torchlint_directive = lower(comment).find("torchlint: noqa") != std::string::npos;
+    const bool torchlint_directive = ascii_lower(comment).find("torchlint: noqa") != std::string::npos;
     const auto key = std::make_pair(entry.comment_start, comment_end);
     if (entry.all_codes) {
       // A bare `# noqa` / `// NOLINT` may serve flake8, Ruff or clang-tidy too: only the

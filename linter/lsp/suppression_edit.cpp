@@ -12,13 +12,7 @@ namespace {
 
 bool is_code_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
-std::string lower(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
-}
-
-bool same_code(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+bool same_code(std::string_view a, std::string_view b) { return ascii_lower(a) == ascii_lower(b); }
 
 bool is_type(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
 
@@ -60,7 +54,7 @@ struct Found {
 
 // `# noqa[: codes]` in a Python comment, as the suppression parser reads it.
 Found python_noqa(std::string_view comment, std::uint32_t comment_start, std::string_view code) {
-  const std::string text = lower(comment);
+  const std::string text = ascii_lower(comment);
   if (text.find("torchlint: noqa") != std::string::npos) return {Existing::CoversAll};  // file-level; leave it be
   const std::size_t pos = text.find("noqa");
   if (pos == std::string::npos) return {};
@@ -75,7 +69,7 @@ Found python_noqa(std::string_view comment, std::uint32_t comment_start, std::st
 
 // `NOLINT[(codes)]` for this line in a C++ comment (not NEXTLINE/BEGIN/END, which are other lines').
 Found cpp_nolint(std::string_view comment, std::uint32_t comment_start, std::string_view code) {
-  if (lower(comment).find("torchlint: noqa") != std::string::npos) return {Existing::CoversAll};
+  if (ascii_lower(comment).find("torchlint: noqa") != std::string::npos) return {Existing::CoversAll};
   for (std::size_t pos = comment.find("NOLINT"); pos != std::string_view::npos; pos = comment.find("NOLINT", pos + 6)) {
     const std::string_view rest = comment.substr(pos + 6);
     if (rest.starts_with("NEXTLINE") || rest.starts_with("BEGIN") || rest.starts_with("END")) continue;

@@ -54,12 +54,6 @@ void collect_comments(TSNode node, std::uint32_t start, std::uint32_t end, std::
   for (std::uint32_t i = 0; i < count; ++i) collect_comments(ts_node_child(node, i), start, end, out);
 }
 
-std::string lower(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
-}
-
 std::string join(const std::set<std::string>& codes) {
   std::string out;
   for (const auto& code : codes) out += (out.empty() ? "" : ", ") + code;
@@ -85,7 +79,7 @@ Existing noqa_list(std::string_view comment, std::uint32_t start, std::size_t po
 }
 
 Existing python_directive(std::string_view comment, std::uint32_t start) {
-  const std::string text = lower(comment);
+  const std::string text = ascii_lower(comment);
   if (const auto file_level = text.find("torchlint: noqa"); file_level != std::string::npos) {
     return noqa_list(comment, start, file_level + 11);
   }
@@ -96,7 +90,7 @@ Existing python_directive(std::string_view comment, std::uint32_t start) {
 
 // `NOLINT(...)` (kind "") or `NOLINTNEXTLINE(...)` (kind "NEXTLINE") in a C++ comment.
 Existing cpp_directive(std::string_view comment, std::uint32_t start, std::string_view kind) {
-  if (const auto file_level = lower(comment).find("torchlint: noqa"); file_level != std::string::npos) {
+  if (const auto file_level = ascii_lower(comment).find("torchlint: noqa"); file_level != std::string::npos) {
     return kind.empty() ? noqa_list(comment, start, file_level + 11) : Existing{};
   }
   for (std::size_t pos = comment.find("NOLINT"); pos != std::string_view::npos; pos = comment.find("NOLINT", pos + 6)) {

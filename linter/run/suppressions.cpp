@@ -8,12 +8,6 @@
 namespace torchlint {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
-}
-
 bool is_code_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 // Codes after "noqa": ": A, B" -> {A, B}; nothing, or "noqa:" with no code (Ruff warns) -> all.
@@ -58,6 +52,12 @@ CodeList codes_in_parens(std::string_view rest) {
 
 }  // namespace
 
+std::string ascii_lower(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return result;
+}
+
 std::vector<CodeSpan> noqa_code_spans(std::string_view text, std::size_t after) {
   std::vector<CodeSpan> spans;
   std::size_t i = after;
@@ -95,7 +95,7 @@ std::vector<std::string> parse_code_list(std::string_view text) {
 
 void SuppressionSet::add_comment(std::string_view comment, std::uint32_t row, Language language,
                                  std::uint32_t start_byte, std::uint32_t end_byte) {
-  const std::string text = lower(comment);
+  const std::string text = ascii_lower(comment);
   // File-level exemption, both languages.
   if (auto pos = text.find("torchlint: noqa"); pos != std::string::npos) {
     CodeList list = codes_after_colon(std::string_view(comment).substr(pos + 15));

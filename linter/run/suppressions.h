@@ -48,6 +48,9 @@ class SuppressionSet {
   std::vector<Open> open_regions_;
 };
 
+// `text` in ASCII lower case: directives (`noqa`, `torchlint: noqa`) match in any case.
+std::string ascii_lower(std::string_view text);
+
 // Parses a comma/space separated code list ("TL501, TL201"): TL codes only.
 std::vector<std::string> parse_code_list(std::string_view text);
 

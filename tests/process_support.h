@@ -227,7 +227,14 @@ inline std::string essential(const std::string& line) {
   return line;
 }
 
-inline std::vector<std::string> split_lines(const std::string& text);
+// Splits `text` into lines (without their '\n').
+inline std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  std::string line;
+  while (std::getline(stream, line)) lines.push_back(line);
+  return lines;
+}
 
 // The lines of concise output in essential form, without the fix-availability summary
 // (it counts the rules' fixes, which these tests are not about).
@@ -236,15 +243,6 @@ inline std::vector<std::string> essential_lines(const std::string& out) {
   for (const auto& line : split_lines(out)) {
     if (line.find("fixable with `--fix`") == std::string::npos) lines.push_back(essential(line));
   }
-  return lines;
-}
-
-// Splits `text` into lines (without their '\n').
-inline std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  std::string line;
-  while (std::getline(stream, line)) lines.push_back(line);
   return lines;
 }
 
